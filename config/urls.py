@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("familyhelp.core.urls")),
+    path("", include("familyhelp.directory.urls")),
+    path("api/oruk/", include("familyhelp.directory.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "familyhelp.core.views.bad_request"
+handler404 = "familyhelp.core.views.page_not_found"
+handler500 = "familyhelp.core.views.server_error"

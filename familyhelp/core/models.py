@@ -1,0 +1,50 @@
+import uuid
+
+from django.db import models
+
+
+class Postcode(models.Model):
+    """One row of the ONS Postcode Directory: where a postcode's centroid is."""
+
+    postcode = models.CharField(max_length=8, primary_key=True)  # normalised: "WX1 2AB"
+    outward_code = models.CharField(max_length=4, db_index=True)  # "WX1"
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    local_authority_code = models.CharField(max_length=9, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180),
+                name="postcode_coordinates_in_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.postcode
+
+
+class Place(models.Model):
+    """A town or village people search by name ("Where? Ashcombe")."""
+
+    name = models.CharField(max_length=100)
+    search_name = models.CharField(max_length=100, unique=True)  # lower-case, for exact lookups
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    local_authority_code = models.CharField(max_length=9, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OpenReferralModel(models.Model):
+    """Directory records are identified by UUIDs, as Open Referral UK requires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,14 @@
+"""Helpers shared by the test suites of every app (imported only by tests)."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+_axe = Axe()
+
+
+def assert_accessible(page):
+    """Run axe on the page as it stands, with the WCAG 2.2 AA rules, and fail on any violation."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    violations = results.response["violations"]
+    assert not violations, results.generate_report()

@@ -1,0 +1,9 @@
+from django.shortcuts import render
+
+
+def home(request):
+    return render(request, "directory/home.html")
+
+
+def whats_on(request):
+    return render(request, "directory/home.html")
