@@ -1,0 +1,144 @@
+"""factory_boy factories for the directory: every test builds the records it needs from these."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from familyhelp.directory import models
+
+
+class TaxonomyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Taxonomy
+
+    name = factory.Sequence(lambda n: f"Taxonomy {n}")
+    description = "Categories of family services"
+
+
+class TaxonomyTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.TaxonomyTerm
+
+    taxonomy = factory.SubFactory(TaxonomyFactory)
+    name = factory.Sequence(lambda n: f"Term {n}")
+    description = factory.LazyAttribute(lambda o: o.name)
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organization
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    description = "A fictional organisation that helps families."
+    email = factory.Sequence(lambda n: f"hello{n}@example.org")
+    website = "https://example.org/"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Service
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    description = "A fictional service for families."
+    status = models.Service.Status.ACTIVE
+    assured_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    last_modified = factory.LazyFunction(timezone.now)
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Location
+
+    name = factory.Sequence(lambda n: f"Location {n}")
+    latitude = 51.05
+    longitude = -2.05
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Address
+
+    location = factory.SubFactory(LocationFactory)
+    address_1 = factory.Sequence(lambda n: f"{n} High Street")
+    city = "Ashcombe"
+    state_province = "Wessex Vale"
+    postal_code = "WX1 2AB"
+    country = "GB"
+
+
+class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ServiceAtLocation
+
+    service = factory.SubFactory(ServiceFactory)
+    location = factory.SubFactory(LocationFactory)
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """Weekly opening hours by default: Mondays and Wednesdays, 9:30am to midday."""
+
+    class Meta:
+        model = models.Schedule
+
+    service = factory.SubFactory(ServiceFactory)
+    freq = models.Schedule.Freq.WEEKLY
+    byday = "MO,WE"
+    opens_at = datetime.time(9, 30)
+    closes_at = datetime.time(12, 0)
+
+
+class CostOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CostOption
+
+    service = factory.SubFactory(ServiceFactory)
+    option = "Per session"
+    amount = 3
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Language
+
+    service = factory.SubFactory(ServiceFactory)
+    name = "Polish"
+    code = "pl"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Contact
+
+    service = factory.SubFactory(ServiceFactory)
+    name = "Sam Taylor"
+    title = "Family hub coordinator"
+    email = "sam.taylor@example.org"
+
+
+class PhoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Phone
+
+    service = factory.SubFactory(ServiceFactory)
+    number = "01632 960123"
+
+
+class AccessibilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Accessibility
+
+    location = factory.SubFactory(LocationFactory)
+    description = "Step-free access and an accessible toilet"
+
+
+class AttributeFactory(factory.django.DjangoModelFactory):
+    """Tags a service with a taxonomy term."""
+
+    class Meta:
+        model = models.Attribute
+
+    taxonomy_term = factory.SubFactory(TaxonomyTermFactory)
+    service = factory.SubFactory(ServiceFactory)
