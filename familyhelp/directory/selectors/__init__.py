@@ -1,0 +1,1 @@
+"""Read queries of the directory, one module per area."""
