@@ -3,8 +3,9 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, DEVELOPMENT_SECRET_KEY, SECRET_KEY, env
+from .base import DEVELOPMENT_SECRET_KEY, SECRET_KEY, env
 
+DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (set DEBUG=False).")
 if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:

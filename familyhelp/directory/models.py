@@ -105,6 +105,31 @@ class ServiceQuerySet(models.QuerySet):
         tagged = Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term__in=terms)
         return self.filter(Exists(tagged))
 
+    def delivered_by(self, methods):
+        """Services delivered any of `methods`: "in_person", "online", "telephone"."""
+        fields = {
+            "in_person": "delivered_in_person",
+            "online": "delivered_online",
+            "telephone": "delivered_by_telephone",
+        }
+        condition = Q()
+        for method in methods:
+            condition |= Q(**{fields[method]: True})
+        return self.filter(condition)
+
+    def open_on(self, days):
+        """Services with a schedule on any of `days` ("MO" … "SU"); daily schedules count."""
+        on_day = Q(freq=Schedule.Freq.DAILY)
+        for day in days:
+            on_day |= Q(byday__contains=day)
+        own = Schedule.objects.filter(on_day, service=OuterRef("pk"))
+        at_location = Schedule.objects.filter(on_day, service_at_location__service=OuterRef("pk"))
+        return self.filter(Exists(own) | Exists(at_location))
+
+    def in_language(self, code: str):
+        spoken = Language.objects.filter(service=OuterRef("pk"), code__iexact=code)
+        return self.filter(Exists(spoken))
+
 
 class Service(OpenReferralModel):
     class Status(models.TextChoices):

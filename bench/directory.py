@@ -1,0 +1,139 @@
+"""Directory figures of issue 3: ORUK search, its bare SQL, the HTML results page, import_hsds."""
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from bench import harness
+
+LARGE_DIRECTORY = 100_000
+QUERY_MIX_SIZE = 100
+# Words parents and practitioners type, from the DfE categories and everyday phrasing.
+SEARCH_WORDS = [
+    "nursery", "football", "parenting", "speech", "autism", "swimming", "holiday club",
+    "debt advice", "breastfeeding", "baby", "youth club", "counselling", "dance", "toddler",
+    "homework", "bullying", "mental health", "housing", "send support", "music",
+]  # fmt: skip
+
+
+def _ensure_large_directory():
+    from django.core.management import call_command
+
+    from familyhelp.directory.models import Service
+
+    call_command("migrate", verbosity=0)
+    if Service.objects.count() < LARGE_DIRECTORY:
+        print(f"# loading {LARGE_DIRECTORY:,} services (once)", flush=True)
+        call_command("load_demo", reset=True, services=LARGE_DIRECTORY)
+
+
+def _query_mix():
+    """100 realistic searches: a need, a postcode in the county and a sub-category."""
+    from familyhelp.core.models import Postcode
+    from familyhelp.directory.models import TaxonomyTerm
+
+    rng = random.Random(2026)  # noqa: S311 - a fixed mix, not security
+    postcodes = list(Postcode.objects.order_by("postcode").values_list("postcode", flat=True))
+    terms = list(
+        TaxonomyTerm.objects.filter(parent__isnull=False)
+        .order_by("name")
+        .values_list("id", "name")
+    )
+    mix = []
+    for _ in range(QUERY_MIX_SIZE):
+        term_id, term_name = rng.choice(terms)
+        word = rng.choice([*SEARCH_WORDS, term_name.split()[0].lower()])
+        mix.append(
+            {
+                "search": word,
+                "postcode": rng.choice(postcodes),
+                "proximity": 8000,
+                "taxonomy_term_id": str(term_id),
+                "term_name": term_name,
+            }
+        )
+    return mix
+
+
+def _oruk_paths(mix):
+    keys = ("search", "postcode", "proximity", "taxonomy_term_id")
+    return [
+        "/api/oruk/service_at_locations?" + urlencode({k: q[k] for k in keys}) for q in mix
+    ]
+
+
+def _html_paths(mix):
+    from django.urls import reverse
+
+    results = reverse("directory:search")
+    return [results + "?" + urlencode({"q": q["search"], "where": q["postcode"]}) for q in mix]
+
+
+def _bare_sql_p95_ms(paths):
+    """Run each endpoint in-process once to capture the SQL it sends, then time that SQL alone."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    timings = []
+    for path in paths:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        statements = [q["sql"] for q in captured.captured_queries]
+        with connection.cursor() as cursor:
+            for statement in statements:  # warm, as the endpoint was
+                cursor.execute(statement)
+                cursor.fetchall()
+            started = time.perf_counter()
+            for statement in statements:
+                cursor.execute(statement)
+                cursor.fetchall()
+            timings.append(time.perf_counter() - started)
+    return harness.percentile(timings, 95) * 1000
+
+
+def _import_seconds():
+    """Export the large directory, then time import_hsds of it into an empty database."""
+    from django.conf import settings
+
+    source = os.environ["DATABASE_URL"]
+    target = urlsplit(source)._replace(path="/familyhelp_bench_import").geturl()
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([*manage, "export_hsds", folder], check=True, env=env)  # noqa: S603
+        harness.drop_database(target)
+        harness.ensure_database(target)
+        target_env = {**env, "DATABASE_URL": target}
+        subprocess.run([*manage, "migrate", "-v0"], check=True, env=target_env)  # noqa: S603
+        started = time.monotonic()
+        subprocess.run([*manage, "import_hsds", folder], check=True, env=target_env)  # noqa: S603
+        elapsed = time.monotonic() - started
+    harness.drop_database(target)
+    return elapsed
+
+
+def run():
+    _ensure_large_directory()
+    mix = _query_mix()
+    oruk = _oruk_paths(mix)
+    html = _html_paths(mix)
+    with harness.gunicorn(workers=4) as port:
+        samples = harness.latencies(port, oruk)
+        p50 = harness.percentile(samples, 50) * 1000
+        p95 = harness.percentile(samples, 95) * 1000
+        yield "oruk_search_p50_ms", round(p50, 1), "ms"
+        yield "oruk_search_p95_ms", round(p95, 1), "ms"
+        yield "oruk_search_rps_32", round(harness.throughput(port, oruk, clients=32), 1), "req/s"
+        html_p95 = harness.percentile(harness.latencies(port, html), 95) * 1000
+    sql_p95 = _bare_sql_p95_ms(oruk)
+    yield "oruk_search_sql_p95_ms", round(sql_p95, 1), "ms"
+    yield "oruk_search_overhead_ratio", round(p95 / sql_p95, 2), "x"
+    yield "html_search_p95_ms", round(html_p95, 1), "ms"
+    yield "import_hsds_100k_s", round(_import_seconds(), 1), "s"

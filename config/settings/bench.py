@@ -1,0 +1,10 @@
+"""`make bench`: production-like (no DEBUG, persistent connections) but served over plain HTTP."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+WHITENOISE_USE_FINDERS = True
+DATABASES["default"]["CONN_MAX_AGE"] = 600
+LOGGING = {"version": 1, "disable_existing_loggers": True}

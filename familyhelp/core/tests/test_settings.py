@@ -1,0 +1,44 @@
+"""Production settings refuse unsafe configuration, and pass Django's deployment checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _check(**env):
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "ALLOWED_HOSTS": "familyhelp.example.gov.uk",
+        **env,
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = _check(SECRET_KEY=secrets.token_urlsafe(64))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_development_secret_key():
+    result = _check()
+    assert result.returncode != 0
+    assert "Set SECRET_KEY to a long random value" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _check(SECRET_KEY=secrets.token_urlsafe(64), DEBUG="True")
+    assert result.returncode != 0
+    assert "DEBUG must be off in production" in result.stderr

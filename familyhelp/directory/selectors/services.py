@@ -1,0 +1,247 @@
+"""Reads behind the public directory pages: search, a service, an organisation, the taxonomy.
+
+The results page pages its ids first (one indexed query that orders and slices bare ids), then
+fetches only that page's rows with everything the page shows prefetched, so the number of queries
+is the same whatever the page size and the cost does not grow with the size of the directory.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+)
+
+from familyhelp.core import geo
+from familyhelp.directory import search
+from familyhelp.directory.models import (
+    Accessibility,
+    Address,
+    Attribute,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+
+DEFAULT_RADIUS_MILES = 10
+SORT_RELEVANCE = "relevance"
+SORT_DISTANCE = "distance"
+
+
+@dataclass(frozen=True)
+class ServiceFilters:
+    """A validated search, as the search form cleans it."""
+
+    text: str = ""
+    point: geo.Point | None = None
+    radius: float = DEFAULT_RADIUS_MILES
+    term_ids: tuple = ()
+    age: int | None = None
+    free_only: bool = False
+    delivery: tuple[str, ...] = ()  # "in_person", "online", "telephone"
+    days: tuple[str, ...] = ()  # "MO" … "SU"
+    language: str = ""
+    sort: str = SORT_RELEVANCE
+
+
+@dataclass
+class ServicePage:
+    services: list = field(default_factory=list)  # Service rows, with `distance_miles` set
+    total: int = 0
+
+
+def category_list():
+    """The top-level terms (the DfE's 6 categories) with their sub-categories, in name order."""
+    children = TaxonomyTerm.objects.order_by("name")
+    return list(
+        TaxonomyTerm.objects.filter(parent__isnull=True, children__isnull=False)
+        .distinct()
+        .order_by("name")
+        .prefetch_related(Prefetch("children", queryset=children))
+    )
+
+
+def language_list() -> list[tuple[str, str]]:
+    """(code, name) of each language some published service is offered in, by name."""
+    rows = (
+        Language.objects.filter(service__status=Service.Status.ACTIVE)
+        .exclude(code="")
+        .values_list("code", "name")
+        .distinct()
+    )
+    by_code: dict[str, str] = {}
+    for code, name in rows:
+        by_code.setdefault(code.lower(), name)
+    return sorted(by_code.items(), key=lambda item: item[1])
+
+
+def _located_links(point, radius, include_confidential):
+    links = ServiceAtLocation.objects.filter(
+        service=OuterRef("pk"), location__latitude__isnull=False
+    )
+    if not include_confidential:
+        links = links.filter(location__is_confidential=False)
+    return geo.within(
+        links, point, radius, "location__latitude", "location__longitude"
+    )
+
+
+def _delivered_remotely():
+    located = ServiceAtLocation.objects.filter(
+        service=OuterRef("pk"), location__latitude__isnull=False
+    )
+    return (Q(delivered_online=True) | Q(delivered_by_telephone=True)) & ~Exists(located)
+
+
+def _filtered(filters: ServiceFilters):
+    services = Service.objects.published()
+    if filters.term_ids:
+        services = services.in_taxonomy_terms(filters.term_ids)
+    if filters.age is not None:
+        services = services.for_age(filters.age)
+    if filters.free_only:
+        services = services.free()
+    if filters.delivery:
+        services = services.delivered_by(filters.delivery)
+    if filters.days:
+        services = services.open_on(filters.days)
+    if filters.language:
+        services = services.in_language(filters.language)
+    if filters.text:
+        services = search.search(services, filters.text)
+    if filters.point:
+        nearby = _located_links(filters.point, filters.radius, include_confidential=True)
+        # A confidential venue counts towards "near you" but never gives a distance away.
+        nearest = (
+            _located_links(filters.point, filters.radius, include_confidential=False)
+            .values("service")
+            .annotate(nearest=Min("distance_miles"))
+            .values("nearest")
+        )
+        services = services.filter(Exists(nearby) | _delivered_remotely()).annotate(
+            distance_miles=Subquery(nearest, output_field=FloatField())
+        )
+    return services
+
+
+def _ordered(services, filters: ServiceFilters, has_rank: bool):
+    if filters.point and (filters.sort == SORT_DISTANCE or not has_rank):
+        return services.order_by(F("distance_miles").asc(nulls_last=True), "name", "id")
+    if filters.point:
+        # Services near you first, then online and telephone services, each by relevance.
+        remote = Case(When(distance_miles__isnull=True, then=1), default=0)
+        return services.annotate(remote=remote).order_by("remote", "-search_rank", "name", "id")
+    if has_rank:
+        return services.order_by("-search_rank", "name", "id")
+    return services.order_by("name", "id")
+
+
+def service_search(*, filters: ServiceFilters, page: int, per_page: int) -> ServicePage:
+    """One page of published services matching `filters`, and how many match in all."""
+    services = _filtered(filters)
+    total = services.count()
+    has_rank = bool(search._words(filters.text))
+    fields = ["id"] + (["distance_miles"] if filters.point else [])
+    start = (page - 1) * per_page
+    rows = list(_ordered(services, filters, has_rank).values_list(*fields)[start : start + per_page])
+    distances = {row[0]: (row[1] if filters.point else None) for row in rows}
+    by_id = (
+        Service.objects.filter(id__in=distances)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "attributes",
+                queryset=Attribute.objects.select_related("taxonomy_term").order_by(
+                    "taxonomy_term__name"
+                ),
+            ),
+            "cost_options",
+        )
+        .in_bulk()
+    )
+    page_services = []
+    for service_id in distances:
+        service = by_id[service_id]
+        service.distance_miles = distances[service_id]
+        page_services.append(service)
+    return ServicePage(services=page_services, total=total)
+
+
+def _address_prefetch():
+    return Prefetch("addresses", queryset=Address.objects.order_by("address_type", "address_1"))
+
+
+def service_get(*, service_id) -> Service | None:
+    """A published service with everything its page shows, or None."""
+    located = Location.objects.prefetch_related(
+        _address_prefetch(),
+        Prefetch("accessibility", queryset=Accessibility.objects.order_by("description")),
+        Prefetch("schedules", queryset=Schedule.objects.order_by("dtstart", "opens_at")),
+    )
+    links = ServiceAtLocation.objects.prefetch_related(
+        Prefetch("location", queryset=located),
+        Prefetch("schedules", queryset=Schedule.objects.order_by("dtstart", "opens_at")),
+        "phones",
+    )
+    return (
+        Service.objects.published()
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "attributes",
+                queryset=Attribute.objects.select_related("taxonomy_term").order_by(
+                    "taxonomy_term__name"
+                ),
+            ),
+            Prefetch("service_at_locations", queryset=links),
+            Prefetch(
+                "schedules",
+                queryset=Schedule.objects.filter(service_at_location__isnull=True).order_by(
+                    "dtstart", "opens_at"
+                ),
+            ),
+            "cost_options",
+            Prefetch("languages", queryset=Language.objects.order_by("name")),
+            Prefetch("phones", queryset=Phone.objects.order_by("number")),
+            "contacts",
+        )
+        .filter(id=service_id)
+        .first()
+    )
+
+
+def organization_get(*, organization_id) -> Organization | None:
+    """An organisation and its published services (with what each listing shows), or None."""
+    services = (
+        Service.objects.published()
+        .order_by("name")
+        .prefetch_related(
+            Prefetch(
+                "attributes",
+                queryset=Attribute.objects.select_related("taxonomy_term").order_by(
+                    "taxonomy_term__name"
+                ),
+            ),
+            "cost_options",
+        )
+    )
+    return (
+        Organization.objects.prefetch_related(
+            Prefetch("services", queryset=services, to_attr="published_services")
+        )
+        .filter(id=organization_id)
+        .first()
+    )
