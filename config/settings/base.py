@@ -110,6 +110,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 SERVICE_NAME = "Family Help"
+ORGANISATION_NAME = env("ORGANISATION_NAME", default="Wessex Vale Council")
 # The demo county is fictional; every page says so while this is on.
 FICTIONAL_DATA_BANNER = env.bool("FICTIONAL_DATA_BANNER", default=True)
 

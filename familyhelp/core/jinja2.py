@@ -30,6 +30,7 @@ def environment(**options):
             "static": static,
             "get_messages": get_messages,
             "service_name": settings.SERVICE_NAME,
+            "organisation_name": settings.ORGANISATION_NAME,
             "fictional_data_banner": settings.FICTIONAL_DATA_BANNER,
             "field_component": field_component,
             "error_summary_items": error_summary_items,
