@@ -142,3 +142,59 @@ class AttributeFactory(factory.django.DjangoModelFactory):
 
     taxonomy_term = factory.SubFactory(TaxonomyTermFactory)
     service = factory.SubFactory(ServiceFactory)
+
+
+class OrganizationIdentifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.OrganizationIdentifier
+
+    organization = factory.SubFactory(OrganizationFactory)
+    identifier_scheme = "GB-CHC"
+    identifier_type = "Charity number"
+    identifier = factory.Sequence(lambda n: f"{1100000 + n}")
+
+
+class ServiceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ServiceArea
+
+    service = factory.SubFactory(ServiceFactory)
+    name = "Wessex Vale"
+    description = "Families living anywhere in Wessex Vale"
+
+
+class FundingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Funding
+
+    service = factory.SubFactory(ServiceFactory)
+    source = "Wessex Vale Council family hubs grant"
+
+
+def fully_described_service(*, term=None, location=None, **service_fields):
+    """A published service with every relation the Open Referral UK feed nests filled in."""
+    service = ServiceFactory(
+        **{
+            "url": "https://example.org/service",
+            "email": "service@example.org",
+            "minimum_age": 0,
+            "maximum_age": 5,
+            "alert": "Closed on bank holidays",
+            **service_fields,
+        }
+    )
+    OrganizationIdentifierFactory(organization=service.organization)
+    location = location or AddressFactory().location
+    AccessibilityFactory(location=location)
+    at_location = ServiceAtLocationFactory(service=service, location=location)
+    ScheduleFactory(service=service)
+    ScheduleFactory(service=None, service_at_location=at_location, byday="SA")
+    ServiceAreaFactory(service=service)
+    LanguageFactory(service=service)
+    FundingFactory(service=service)
+    CostOptionFactory(service=service)
+    contact = ContactFactory(service=service)
+    PhoneFactory(service=None, contact=contact)
+    PhoneFactory(service=service)
+    AttributeFactory(service=service, taxonomy_term=term or TaxonomyTermFactory())
+    return service
