@@ -8,20 +8,19 @@ porter stemmer, ranked with bm25 using the same column weights. Either way "nurs
 
 import re
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
-
-from familyhelp.directory.models import Attribute, Service
 
 PG_TABLE = "directory_service_search"
 FTS_TABLE = "directory_service_fts"
 MAX_QUERY_WORDS = 12
 
 CREATE_SQL = {
+    # No foreign key: the row is rebuilt or removed by index_services, and a key here would stop
+    # Django truncating directory_service (test isolation, flush) without CASCADE.
     "postgresql": [
         f"""CREATE TABLE IF NOT EXISTS {PG_TABLE} (
-            service_id uuid PRIMARY KEY REFERENCES directory_service(id) ON DELETE CASCADE
-                DEFERRABLE INITIALLY DEFERRED,
+            service_id uuid PRIMARY KEY,
             document tsvector NOT NULL)""",
         f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_document ON {PG_TABLE} USING GIN (document)",
     ],
@@ -34,6 +33,40 @@ CREATE_SQL = {
 DROP_SQL = {
     "postgresql": [f"DROP TABLE IF EXISTS {PG_TABLE}"],
     "sqlite": [f"DROP TABLE IF EXISTS {FTS_TABLE}"],
+}
+
+# The words each service is found by, built in SQL from the service and its taxonomy terms
+# (and their parents), so a 100,000-service rebuild is one statement per batch.
+_TERMS_SQL = """
+    SELECT a.service_id, {concat} AS terms
+    FROM directory_attribute a
+    JOIN directory_taxonomyterm t ON t.id = a.taxonomy_term_id
+    LEFT JOIN directory_taxonomyterm p ON p.id = t.parent_id
+    WHERE a.service_id IS NOT NULL {restrict}
+    GROUP BY a.service_id
+"""
+_INSERT_SQL = {
+    "postgresql": f"""
+        INSERT INTO {PG_TABLE} (service_id, document)
+        SELECT s.id,
+            setweight(to_tsvector('english', s.name), 'A')
+            || setweight(to_tsvector('english', coalesce(terms.terms, '')), 'B')
+            || setweight(to_tsvector('english', s.description), 'C')
+        FROM directory_service s
+        LEFT JOIN ({{terms}}) terms ON terms.service_id = s.id
+        WHERE TRUE {{restrict}}
+    """,
+    "sqlite": f"""
+        INSERT INTO {FTS_TABLE} (service_id, name, terms, description)
+        SELECT s.id, s.name, coalesce(terms.terms, ''), s.description
+        FROM directory_service s
+        LEFT JOIN ({{terms}}) terms ON terms.service_id = s.id
+        WHERE 1 {{restrict}}
+    """,
+}
+_CONCAT = {
+    "postgresql": "string_agg(t.name || ' ' || coalesce(p.name, ''), ' ')",
+    "sqlite": "group_concat(t.name || ' ' || coalesce(p.name, ''), ' ')",
 }
 
 
@@ -51,57 +84,48 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text or "", flags=re.UNICODE)[:MAX_QUERY_WORDS]
 
 
-def _documents(service_ids):
-    """(service id, name, terms text, description) for each service in `service_ids`."""
-    services = Service.objects.filter(id__in=service_ids).values_list("id", "name", "description")
-    terms: dict = {}
-    rows = Attribute.objects.filter(service_id__in=service_ids).values_list(
-        "service_id", "taxonomy_term__name", "taxonomy_term__parent__name"
-    )
-    for service_id, name, parent in rows:
-        terms.setdefault(service_id, []).extend(n for n in (name, parent) if n)
-    for service_id, name, description in services:
-        yield service_id, name, " ".join(dict.fromkeys(terms.get(service_id, []))), description
-
-
-def index_services(service_ids=None, batch_size=2000):
-    """Rebuild the search rows of these services (all services when None)."""
-    if service_ids is None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_table()}")
-        service_ids = Service.objects.values_list("id", flat=True).iterator(chunk_size=batch_size)
-    ids = list(service_ids)
-    for start in range(0, len(ids), batch_size):
-        _index_batch(ids[start : start + batch_size])
-
-
 def _table():
     return PG_TABLE if connection.vendor == "postgresql" else FTS_TABLE
 
 
-def _index_batch(ids):
-    documents = list(_documents(ids))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {PG_TABLE} WHERE service_id = ANY(%s)", [ids])
-            cursor.executemany(
-                f"""INSERT INTO {PG_TABLE} (service_id, document) VALUES (%s,
-                    setweight(to_tsvector('english', %s), 'A')
-                    || setweight(to_tsvector('english', %s), 'B')
-                    || setweight(to_tsvector('english', %s), 'C'))""",
-                documents,
-            )
-        else:
-            hex_ids = [i.hex for i in ids]
-            for start in range(0, len(hex_ids), 500):
-                chunk = hex_ids[start : start + 500]
-                marks = ",".join("%s" for _ in chunk)
-                cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE service_id IN ({marks})", chunk)
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (service_id, name, terms, description) "
-                "VALUES (%s, %s, %s, %s)",
-                [(i.hex, n, t, d) for i, n, t, d in documents],
-            )
+def index_services(service_ids=None, batch_size=5000):
+    """Rebuild the search rows of these services (all services when None).
+
+    Rows of services that no longer exist are removed, so callers pass the ids they deleted too.
+    """
+    vendor = connection.vendor
+    with transaction.atomic(), connection.cursor() as cursor:
+        if service_ids is None:
+            cursor.execute(f"DELETE FROM {_table()}")
+            terms = _TERMS_SQL.format(concat=_CONCAT[vendor], restrict="")
+            cursor.execute(_INSERT_SQL[vendor].format(terms=terms, restrict=""))
+            return
+        ids = list(service_ids)
+        for start in range(0, len(ids), batch_size):
+            _index_batch(cursor, vendor, ids[start : start + batch_size])
+
+
+def _index_batch(cursor, vendor, ids):
+    if vendor == "postgresql":
+        cursor.execute(f"DELETE FROM {PG_TABLE} WHERE service_id = ANY(%s)", [ids])
+        terms = _TERMS_SQL.format(concat=_CONCAT[vendor], restrict="AND a.service_id = ANY(%s)")
+        cursor.execute(
+            _INSERT_SQL[vendor].format(terms=terms, restrict="AND s.id = ANY(%s)"), [ids, ids]
+        )
+        return
+    # SQLite keeps UUIDs as 32 hex characters; its statements take at most 32,766 parameters.
+    for start in range(0, len(ids), 500):
+        chunk = [
+            i.hex if hasattr(i, "hex") else str(i).replace("-", "")
+            for i in ids[start : start + 500]
+        ]
+        marks = ",".join("%s" for _ in chunk)
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE service_id IN ({marks})", chunk)
+        terms = _TERMS_SQL.format(concat=_CONCAT[vendor], restrict=f"AND a.service_id IN ({marks})")
+        cursor.execute(
+            _INSERT_SQL[vendor].format(terms=terms, restrict=f"AND s.id IN ({marks})"),
+            [*chunk, *chunk],
+        )
 
 
 def _fts5_query(words: list[str]) -> str:
