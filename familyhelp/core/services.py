@@ -28,7 +28,9 @@ ERROR_ROW = '{file}, row {row}, column "{column}": {problem}'
 PROBLEM_CANNOT_READ = "cannot be read ({reason})"
 PROBLEM_NOT_UTF8 = "is not a UTF-8 CSV file"
 PROBLEM_EMPTY = "is empty; expected a header row with pcds, lat and long"
-PROBLEM_MISSING_COLUMNS = "has no {columns} column (an ONS Postcode Directory CSV has pcds, lat, long)"
+PROBLEM_MISSING_COLUMNS = (
+    "has no {columns} column (an ONS Postcode Directory CSV has pcds, lat, long)"
+)
 PROBLEM_POSTCODE = '"{value}" is not a full postcode, like WX1 2AB'
 PROBLEM_NUMBER = '"{value}" is not a number'
 PROBLEM_RANGE = "{value} is outside the range {low} to {high}"

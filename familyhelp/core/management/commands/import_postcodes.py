@@ -19,9 +19,7 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         try:
-            result = postcodes_import(
-                path=file, batch_size=batch_size, show_progress=verbosity > 0
-            )
+            result = postcodes_import(path=file, batch_size=batch_size, show_progress=verbosity > 0)
         except PostcodeImportError as error:
             raise CommandError(f"{error}. Nothing was imported.") from error
         self.stdout.write(

@@ -1,0 +1,179 @@
+"""The Django admin for the directory, used by the demo superuser until stewardship pages exist."""
+
+from django.contrib import admin
+from django.db.models import URLField
+
+from familyhelp.directory import models
+
+
+class HttpsLinks:
+    """Links typed without a scheme become https:// (Django 6's default, chosen now)."""
+
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
+
+
+class PhoneInline(HttpsLinks, admin.TabularInline):
+    model = models.Phone
+    extra = 0
+    fields = ["number", "extension", "type", "description"]
+
+
+class ContactInline(HttpsLinks, admin.TabularInline):
+    model = models.Contact
+    extra = 0
+    fields = ["name", "title", "department", "email"]
+
+
+class ServiceAtLocationInline(HttpsLinks, admin.TabularInline):
+    model = models.ServiceAtLocation
+    extra = 0
+    raw_id_fields = ["location"]
+    fields = ["location", "description"]
+
+
+class ScheduleInline(HttpsLinks, admin.StackedInline):
+    model = models.Schedule
+    fk_name = "service"
+    extra = 0
+    raw_id_fields = ["location", "service_at_location"]
+    fields = [
+        ("freq", "interval", "byday"),
+        ("dtstart", "until", "count"),
+        ("opens_at", "closes_at"),
+        "description",
+        ("location", "service_at_location"),
+    ]
+
+
+class CostOptionInline(HttpsLinks, admin.TabularInline):
+    model = models.CostOption
+    extra = 0
+    fields = ["option", "amount", "currency", "amount_description", "valid_from", "valid_to"]
+
+
+class LanguageInline(HttpsLinks, admin.TabularInline):
+    model = models.Language
+    fk_name = "service"
+    extra = 0
+    fields = ["name", "code", "note"]
+
+
+class ServiceAreaInline(HttpsLinks, admin.TabularInline):
+    model = models.ServiceArea
+    fk_name = "service"
+    extra = 0
+    fields = ["name", "description"]
+
+
+class FundingInline(HttpsLinks, admin.TabularInline):
+    model = models.Funding
+    extra = 0
+    fields = ["source"]
+
+
+class ServiceAttributeInline(HttpsLinks, admin.TabularInline):
+    model = models.Attribute
+    fk_name = "service"
+    extra = 0
+    autocomplete_fields = ["taxonomy_term"]
+    fields = ["taxonomy_term"]
+    verbose_name = "category"
+    verbose_name_plural = "categories"
+
+
+@admin.register(models.Service)
+class ServiceAdmin(HttpsLinks, admin.ModelAdmin):
+    list_display = ["name", "organization", "status", "assured_date", "last_modified"]
+    list_filter = [
+        "status",
+        "delivered_in_person",
+        "delivered_online",
+        "delivered_by_telephone",
+        "assured_date",
+    ]
+    search_fields = ["name", "description", "organization__name"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization"]
+    date_hierarchy = "assured_date"
+    inlines = [
+        ServiceAttributeInline,
+        ServiceAtLocationInline,
+        ScheduleInline,
+        CostOptionInline,
+        LanguageInline,
+        ContactInline,
+        PhoneInline,
+        ServiceAreaInline,
+        FundingInline,
+    ]
+
+
+class OrganizationIdentifierInline(HttpsLinks, admin.TabularInline):
+    model = models.OrganizationIdentifier
+    extra = 0
+    fields = ["identifier_scheme", "identifier_type", "identifier"]
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(HttpsLinks, admin.ModelAdmin):
+    list_display = ["name", "legal_status", "email", "last_modified"]
+    search_fields = ["name", "alternate_name", "description"]
+    raw_id_fields = ["parent_organization"]
+    inlines = [OrganizationIdentifierInline, ContactInline, PhoneInline, FundingInline]
+
+
+class AddressInline(HttpsLinks, admin.StackedInline):
+    model = models.Address
+    extra = 0
+    fields = [
+        ("address_1", "address_2"),
+        ("city", "state_province"),
+        ("postal_code", "country"),
+        "address_type",
+    ]
+
+
+class AccessibilityInline(HttpsLinks, admin.TabularInline):
+    model = models.Accessibility
+    extra = 0
+    fields = ["description", "details", "url"]
+
+
+@admin.register(models.Location)
+class LocationAdmin(HttpsLinks, admin.ModelAdmin):
+    list_display = ["__str__", "location_type", "is_confidential", "latitude", "longitude"]
+    list_filter = ["location_type", "is_confidential"]
+    search_fields = ["name", "addresses__address_1", "addresses__city", "addresses__postal_code"]
+    inlines = [AddressInline, AccessibilityInline, PhoneInline]
+
+
+@admin.register(models.ServiceAtLocation)
+class ServiceAtLocationAdmin(HttpsLinks, admin.ModelAdmin):
+    list_display = ["service", "location"]
+    list_select_related = ["service", "location"]
+    search_fields = ["service__name", "location__name"]
+    raw_id_fields = ["service", "location"]
+
+
+class TaxonomyTermInline(HttpsLinks, admin.TabularInline):
+    model = models.TaxonomyTerm
+    fk_name = "taxonomy"
+    extra = 0
+    fields = ["name", "parent", "slug", "code"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(models.Taxonomy)
+class TaxonomyAdmin(HttpsLinks, admin.ModelAdmin):
+    list_display = ["name", "version"]
+    search_fields = ["name"]
+    inlines = [TaxonomyTermInline]
+
+
+@admin.register(models.TaxonomyTerm)
+class TaxonomyTermAdmin(HttpsLinks, admin.ModelAdmin):
+    list_display = ["name", "parent", "taxonomy", "slug"]
+    list_filter = ["taxonomy"]
+    list_select_related = ["parent", "taxonomy"]
+    search_fields = ["name", "slug", "code"]
+    raw_id_fields = ["parent"]
