@@ -40,9 +40,7 @@ def _query_mix():
     rng = random.Random(2026)  # noqa: S311 - a fixed mix, not security
     postcodes = list(Postcode.objects.order_by("postcode").values_list("postcode", flat=True))
     terms = list(
-        TaxonomyTerm.objects.filter(parent__isnull=False)
-        .order_by("name")
-        .values_list("id", "name")
+        TaxonomyTerm.objects.filter(parent__isnull=False).order_by("name").values_list("id", "name")
     )
     mix = []
     for _ in range(QUERY_MIX_SIZE):
@@ -62,9 +60,7 @@ def _query_mix():
 
 def _oruk_paths(mix):
     keys = ("search", "postcode", "proximity", "taxonomy_term_id")
-    return [
-        "/api/oruk/service_at_locations?" + urlencode({k: q[k] for k in keys}) for q in mix
-    ]
+    return ["/api/oruk/service_at_locations?" + urlencode({k: q[k] for k in keys}) for q in mix]
 
 
 def _html_paths(mix):

@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def _check(**env):
     environment = {
-        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        },
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "ALLOWED_HOSTS": "familyhelp.example.gov.uk",
         **env,
