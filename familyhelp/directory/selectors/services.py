@@ -7,9 +7,9 @@ is the same whatever the page size and the cost does not grow with the size of t
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
-    Exists,
     F,
     FloatField,
     Min,
@@ -74,8 +74,18 @@ def category_list():
     )
 
 
+LANGUAGES_CACHE_KEY = "directory:service-languages"
+LANGUAGES_CACHE_SECONDS = 300
+
+
 def language_list() -> list[tuple[str, str]]:
-    """(code, name) of each language some published service is offered in, by name."""
+    """(code, name) of each language some published service is offered in, by name.
+
+    Cached for a few minutes: it scans every language row, and a new language appearing in the
+    filter a little late does no harm."""
+    cached = cache.get(LANGUAGES_CACHE_KEY)
+    if cached is not None:
+        return cached
     rows = (
         Language.objects.filter(service__status=Service.Status.ACTIVE)
         .exclude(code="")
@@ -85,25 +95,29 @@ def language_list() -> list[tuple[str, str]]:
     by_code: dict[str, str] = {}
     for code, name in rows:
         by_code.setdefault(code.lower(), name)
-    return sorted(by_code.items(), key=lambda item: item[1])
+    languages = sorted(by_code.items(), key=lambda item: item[1])
+    cache.set(LANGUAGES_CACHE_KEY, languages, LANGUAGES_CACHE_SECONDS)
+    return languages
 
 
-def _located_links(point, radius, include_confidential):
+def _nearest_public_distance(point, radius):
+    """Miles to a service's nearest venue within the radius whose address may be shown."""
     links = ServiceAtLocation.objects.filter(
-        service=OuterRef("pk"), location__latitude__isnull=False
+        service=OuterRef("pk"), location__latitude__isnull=False, location__is_confidential=False
     )
-    if not include_confidential:
-        links = links.filter(location__is_confidential=False)
-    return geo.within(
-        links, point, radius, "location__latitude", "location__longitude"
+    return Subquery(
+        geo.within(links, point, radius, "location__latitude", "location__longitude")
+        .values("service")
+        .annotate(nearest=Min("distance_miles"))
+        .values("nearest"),
+        output_field=FloatField(),
     )
 
 
 def _delivered_remotely():
-    located = ServiceAtLocation.objects.filter(
-        service=OuterRef("pk"), location__latitude__isnull=False
-    )
-    return (Q(delivered_online=True) | Q(delivered_by_telephone=True)) & ~Exists(located)
+    # `id IN (…)` rather than EXISTS, so PostgreSQL hashes the subquery once inside the OR.
+    located = ServiceAtLocation.objects.filter(location__latitude__isnull=False).values("service")
+    return (Q(delivered_online=True) | Q(delivered_by_telephone=True)) & ~Q(id__in=located)
 
 
 def _filtered(filters: ServiceFilters):
@@ -123,16 +137,16 @@ def _filtered(filters: ServiceFilters):
     if filters.text:
         services = search.search(services, filters.text)
     if filters.point:
-        nearby = _located_links(filters.point, filters.radius, include_confidential=True)
+        nearby = geo.within(
+            ServiceAtLocation.objects.filter(location__latitude__isnull=False),
+            filters.point,
+            filters.radius,
+            "location__latitude",
+            "location__longitude",
+        ).values("service")
         # A confidential venue counts towards "near you" but never gives a distance away.
-        nearest = (
-            _located_links(filters.point, filters.radius, include_confidential=False)
-            .values("service")
-            .annotate(nearest=Min("distance_miles"))
-            .values("nearest")
-        )
-        services = services.filter(Exists(nearby) | _delivered_remotely()).annotate(
-            distance_miles=Subquery(nearest, output_field=FloatField())
+        services = services.filter(Q(id__in=nearby) | _delivered_remotely()).annotate(
+            distance_miles=_nearest_public_distance(filters.point, filters.radius)
         )
     return services
 
@@ -153,10 +167,12 @@ def service_search(*, filters: ServiceFilters, page: int, per_page: int) -> Serv
     """One page of published services matching `filters`, and how many match in all."""
     services = _filtered(filters)
     total = services.count()
-    has_rank = bool(search._words(filters.text))
+    has_rank = "search_rank" in services.query.annotations
     fields = ["id"] + (["distance_miles"] if filters.point else [])
     start = (page - 1) * per_page
-    rows = list(_ordered(services, filters, has_rank).values_list(*fields)[start : start + per_page])
+    rows = list(
+        _ordered(services, filters, has_rank).values_list(*fields)[start : start + per_page]
+    )
     distances = {row[0]: (row[1] if filters.point else None) for row in rows}
     by_id = (
         Service.objects.filter(id__in=distances)
