@@ -5,6 +5,11 @@ import shutil
 
 import pytest
 
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls the tests make
+# to arrange data (and the test database teardown) are still synchronous and safe. Only the test
+# run sets this; the deployment check test makes sure production never does.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -24,12 +29,3 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
-
-
-@pytest.fixture(autouse=True)
-def _allow_async_unsafe_for_live_server(request):
-    # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
-    # the test itself (to arrange data) are still synchronous and safe.
-    if "page" in request.fixturenames:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield

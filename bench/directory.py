@@ -40,19 +40,24 @@ def _query_mix():
     rng = random.Random(2026)  # noqa: S311 - a fixed mix, not security
     postcodes = list(Postcode.objects.order_by("postcode").values_list("postcode", flat=True))
     terms = list(
-        TaxonomyTerm.objects.filter(parent__isnull=False).order_by("name").values_list("id", "name")
+        TaxonomyTerm.objects.filter(parent__isnull=False)
+        .order_by("name")
+        .values_list("id", "name", "slug")
     )
     mix = []
     for _ in range(QUERY_MIX_SIZE):
-        term_id, term_name = rng.choice(terms)
-        word = rng.choice([*SEARCH_WORDS, term_name.split()[0].lower()])
+        term_id, term_name, term_slug = rng.choice(terms)
+        # Mostly a word of the category itself ("bullying" in "Bullying and cyber bullying"),
+        # sometimes an everyday word that may not match it at all.
+        own_words = [w.strip(",").lower() for w in term_name.split() if len(w) > 3]
+        word = rng.choice(own_words) if rng.random() < 0.8 else rng.choice(SEARCH_WORDS)
         mix.append(
             {
                 "search": word,
                 "postcode": rng.choice(postcodes),
                 "proximity": 8000,
                 "taxonomy_term_id": str(term_id),
-                "term_name": term_name,
+                "term_slug": term_slug,
             }
         )
     return mix
@@ -67,7 +72,13 @@ def _html_paths(mix):
     from django.urls import reverse
 
     results = reverse("directory:search")
-    return [results + "?" + urlencode({"q": q["search"], "where": q["postcode"]}) for q in mix]
+    # The same searches as a parent makes them: a category tile, then words and a postcode.
+    return [
+        results
+        + "?"
+        + urlencode({"q": q["search"], "where": q["postcode"], "subcategory": q["term_slug"]})
+        for q in mix
+    ]
 
 
 def _bare_sql_p95_ms(paths):

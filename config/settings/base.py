@@ -141,6 +141,17 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # Seconds partners may cache a directory response before asking again (with ETag).
 ORUK_CACHE_SECONDS = env.int("ORUK_CACHE_SECONDS", default=300)
+# Seconds the feed keeps an answer it has built; any change to the directory invalidates it
+# at once (see familyhelp/directory/changes.py). 0 turns the response cache off.
+ORUK_RESPONSE_CACHE_SECONDS = env.int("ORUK_RESPONSE_CACHE_SECONDS", default=600)
+
+# A file cache shared by every process on one machine needs no set-up; several machines share
+# one cache server instead, e.g. CACHE_URL=rediscache://127.0.0.1:6379/1 (with the redis package).
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default=f"filecache://{BASE_DIR / 'build' / 'cache'}?max_entries=20000"
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,36 @@
 """The Django admin for the directory, used by the demo superuser until stewardship pages exist."""
 
 from django.contrib import admin
-from django.db.models import URLField
+from django.db.models import Q, URLField
 
-from familyhelp.directory import models
+from familyhelp.directory import models, search
+
+
+class Reindexed:
+    """Admin edits are a write path too: keep the search index (and the feed's cache) current.
+
+    `services_of(obj)` names the services an edit of `obj` can change."""
+
+    def services_of(self, obj) -> list:
+        return [obj.pk]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _reindex(self.services_of(form.instance))
+
+    def delete_model(self, request, obj):
+        services = self.services_of(obj)
+        super().delete_model(request, obj)
+        _reindex(services)
+
+    def delete_queryset(self, request, queryset):
+        services = [pk for obj in queryset for pk in self.services_of(obj)]
+        super().delete_queryset(request, queryset)
+        _reindex(services)
+
+
+def _reindex(service_ids):
+    search.index_services([pk for pk in service_ids if pk is not None])
 
 
 class HttpsLinks:
@@ -82,7 +109,7 @@ class ServiceAttributeInline(HttpsLinks, admin.TabularInline):
 
 
 @admin.register(models.Service)
-class ServiceAdmin(HttpsLinks, admin.ModelAdmin):
+class ServiceAdmin(Reindexed, HttpsLinks, admin.ModelAdmin):
     list_display = ["name", "organization", "status", "assured_date", "last_modified"]
     list_filter = [
         "status",
@@ -115,7 +142,10 @@ class OrganizationIdentifierInline(HttpsLinks, admin.TabularInline):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(HttpsLinks, admin.ModelAdmin):
+class OrganizationAdmin(Reindexed, HttpsLinks, admin.ModelAdmin):
+    def services_of(self, obj):
+        return list(obj.services.values_list("pk", flat=True))
+
     list_display = ["name", "legal_status", "email", "last_modified"]
     search_fields = ["name", "alternate_name", "description"]
     raw_id_fields = ["parent_organization"]
@@ -140,7 +170,10 @@ class AccessibilityInline(HttpsLinks, admin.TabularInline):
 
 
 @admin.register(models.Location)
-class LocationAdmin(HttpsLinks, admin.ModelAdmin):
+class LocationAdmin(Reindexed, HttpsLinks, admin.ModelAdmin):
+    def services_of(self, obj):
+        return list(obj.service_at_locations.values_list("service_id", flat=True))
+
     list_display = ["__str__", "location_type", "is_confidential", "latitude", "longitude"]
     list_filter = ["location_type", "is_confidential"]
     search_fields = ["name", "addresses__address_1", "addresses__city", "addresses__postal_code"]
@@ -148,7 +181,10 @@ class LocationAdmin(HttpsLinks, admin.ModelAdmin):
 
 
 @admin.register(models.ServiceAtLocation)
-class ServiceAtLocationAdmin(HttpsLinks, admin.ModelAdmin):
+class ServiceAtLocationAdmin(Reindexed, HttpsLinks, admin.ModelAdmin):
+    def services_of(self, obj):
+        return [obj.service_id]
+
     list_display = ["service", "location"]
     list_select_related = ["service", "location"]
     search_fields = ["service__name", "location__name"]
@@ -164,14 +200,24 @@ class TaxonomyTermInline(HttpsLinks, admin.TabularInline):
 
 
 @admin.register(models.Taxonomy)
-class TaxonomyAdmin(HttpsLinks, admin.ModelAdmin):
+class TaxonomyAdmin(Reindexed, HttpsLinks, admin.ModelAdmin):
+    def services_of(self, obj):
+        tagged = models.Attribute.objects.filter(taxonomy_term__taxonomy=obj)
+        return list(tagged.values_list("service_id", flat=True).distinct())
+
     list_display = ["name", "version"]
     search_fields = ["name"]
     inlines = [TaxonomyTermInline]
 
 
 @admin.register(models.TaxonomyTerm)
-class TaxonomyTermAdmin(HttpsLinks, admin.ModelAdmin):
+class TaxonomyTermAdmin(Reindexed, HttpsLinks, admin.ModelAdmin):
+    def services_of(self, obj):
+        tagged = models.Attribute.objects.filter(
+            Q(taxonomy_term=obj) | Q(taxonomy_term__parent=obj)
+        )
+        return list(tagged.values_list("service_id", flat=True).distinct())
+
     list_display = ["name", "parent", "taxonomy", "slug"]
     list_filter = ["taxonomy"]
     list_select_related = ["parent", "taxonomy"]

@@ -1,32 +1,52 @@
-"""Full-text search over services, one interface on both databases.
+"""The directory's search index: words, categories and places, one interface on both databases.
 
-PostgreSQL: a tsvector per service (name weighted A, taxonomy terms B, description C) with a GIN
-index, queried with websearch_to_tsquery and ranked with ts_rank. SQLite: an FTS5 table with the
-porter stemmer, ranked with bm25 using the same column weights. Either way "nurseries" finds
-"Nursery". The index is kept by `index_services`, which every write path calls.
+One row per service and venue (a service with no venue, or only online, has one row without one):
+its words — name weighted A, taxonomy terms B, description C — plus a token per taxonomy term
+(and that term's parent) it is tagged with, and the venue's position. A search for words in a
+category near a postcode is then answered from this one table: the full-text index narrows by
+words and category together, the position index by place, without joining the directory first.
+
+PostgreSQL keeps a tsvector with a GIN index (websearch_to_tsquery, ts_rank); SQLite an FTS5
+table with the porter stemmer (bm25 with the same weights). Either way "nurseries" finds
+"Nursery". `index_services` rebuilds the rows of services from every write path.
 """
 
+import math
 import re
+import uuid
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
+
+from familyhelp.core import geo
+from familyhelp.directory.changes import directory_changed
 
 PG_TABLE = "directory_service_search"
 FTS_TABLE = "directory_service_fts"
 MAX_QUERY_WORDS = 12
 
 CREATE_SQL = {
-    # No foreign key: the row is rebuilt or removed by index_services, and a key here would stop
-    # Django truncating directory_service (test isolation, flush) without CASCADE.
+    # No foreign keys: rows are rebuilt or removed by index_services, and a key here would stop
+    # Django truncating the directory tables (test isolation, flush) without CASCADE.
     "postgresql": [
         f"""CREATE TABLE IF NOT EXISTS {PG_TABLE} (
-            service_id uuid PRIMARY KEY,
+            service_id uuid NOT NULL,
+            service_at_location_id uuid NULL,
+            latitude double precision NULL,
+            longitude double precision NULL,
+            is_confidential boolean NOT NULL DEFAULT false,
+            delivered_remotely boolean NOT NULL DEFAULT false,
             document tsvector NOT NULL)""",
         f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_document ON {PG_TABLE} USING GIN (document)",
+        f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_service ON {PG_TABLE} (service_id)",
+        f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_position ON {PG_TABLE} (latitude, longitude)",
     ],
     "sqlite": [
         f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-            service_id UNINDEXED, name, terms, description,
+            service_id UNINDEXED, service_at_location_id UNINDEXED, latitude UNINDEXED,
+            longitude UNINDEXED, is_confidential UNINDEXED, delivered_remotely UNINDEXED,
+            name, terms, description, categories,
             tokenize = 'porter unicode61 remove_diacritics 2')""",
     ],
 }
@@ -35,38 +55,60 @@ DROP_SQL = {
     "sqlite": [f"DROP TABLE IF EXISTS {FTS_TABLE}"],
 }
 
-# The words each service is found by, built in SQL from the service and its taxonomy terms
-# (and their parents), so a 100,000-service rebuild is one statement per batch.
+# Each service's term names and category tokens, built in SQL so that a 100,000-service rebuild
+# is one statement per batch. A token is "t" + the term's id in hex (and its parent's), so the
+# full-text index answers "in this category" as well as "with these words".
 _TERMS_SQL = """
-    SELECT a.service_id, {concat} AS terms
+    SELECT a.service_id,
+        {names} AS terms,
+        {tokens} AS categories
     FROM directory_attribute a
     JOIN directory_taxonomyterm t ON t.id = a.taxonomy_term_id
     LEFT JOIN directory_taxonomyterm p ON p.id = t.parent_id
     WHERE a.service_id IS NOT NULL {restrict}
     GROUP BY a.service_id
 """
+_VENUES_SQL = """
+    FROM directory_service s
+    LEFT JOIN ({terms}) terms ON terms.service_id = s.id
+    LEFT JOIN directory_serviceatlocation sal ON sal.service_id = s.id
+    LEFT JOIN directory_location l ON l.id = sal.location_id
+    WHERE {true} {restrict}
+"""
 _INSERT_SQL = {
     "postgresql": f"""
-        INSERT INTO {PG_TABLE} (service_id, document)
-        SELECT s.id,
+        INSERT INTO {PG_TABLE} (service_id, service_at_location_id, latitude, longitude,
+            is_confidential, delivered_remotely, document)
+        SELECT s.id, sal.id, l.latitude, l.longitude, coalesce(l.is_confidential, false),
+            s.delivered_online OR s.delivered_by_telephone,
             setweight(to_tsvector('english', s.name), 'A')
             || setweight(to_tsvector('english', coalesce(terms.terms, '')), 'B')
             || setweight(to_tsvector('english', s.description), 'C')
-        FROM directory_service s
-        LEFT JOIN ({{terms}}) terms ON terms.service_id = s.id
-        WHERE TRUE {{restrict}}
+            || coalesce(terms.categories, ''::tsvector)
+        {_VENUES_SQL}
     """,
     "sqlite": f"""
-        INSERT INTO {FTS_TABLE} (service_id, name, terms, description)
-        SELECT s.id, s.name, coalesce(terms.terms, ''), s.description
-        FROM directory_service s
-        LEFT JOIN ({{terms}}) terms ON terms.service_id = s.id
-        WHERE 1 {{restrict}}
+        INSERT INTO {FTS_TABLE} (service_id, service_at_location_id, latitude, longitude,
+            is_confidential, delivered_remotely, name, terms, description, categories)
+        SELECT s.id, sal.id, l.latitude, l.longitude, coalesce(l.is_confidential, 0),
+            s.delivered_online OR s.delivered_by_telephone,
+            s.name, coalesce(terms.terms, ''), s.description, coalesce(terms.categories, '')
+        {_VENUES_SQL}
     """,
 }
-_CONCAT = {
-    "postgresql": "string_agg(t.name || ' ' || coalesce(p.name, ''), ' ')",
-    "sqlite": "group_concat(t.name || ' ' || coalesce(p.name, ''), ' ')",
+_AGGREGATES = {
+    "postgresql": {
+        "names": "string_agg(t.name || ' ' || coalesce(p.name, ''), ' ')",
+        # array_to_tsvector folds repeated lexemes together.
+        "tokens": "array_to_tsvector(array_remove(array_agg('t' || replace(t.id::text, '-', ''))"
+        " || array_agg('t' || replace(p.id::text, '-', '')), NULL))",
+        "true": "TRUE",
+    },
+    "sqlite": {
+        "names": "group_concat(t.name || ' ' || coalesce(p.name, ''), ' ')",
+        "tokens": "group_concat('t' || t.id || coalesce(' t' || p.id, ''), ' ')",
+        "true": "1",
+    },
 }
 
 
@@ -80,7 +122,8 @@ def drop_tables(schema_editor):
         schema_editor.execute(statement)
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
+    """The searchable words of what someone typed (at most 12; punctuation ignored)."""
     return re.findall(r"\w+", text or "", flags=re.UNICODE)[:MAX_QUERY_WORDS]
 
 
@@ -88,17 +131,29 @@ def _table():
     return PG_TABLE if connection.vendor == "postgresql" else FTS_TABLE
 
 
+def _statement(vendor: str, restrict_terms: str, restrict_services: str) -> str:
+    aggregates = _AGGREGATES[vendor]
+    terms = _TERMS_SQL.format(
+        names=aggregates["names"], tokens=aggregates["tokens"], restrict=restrict_terms
+    )
+    return _INSERT_SQL[vendor].format(
+        terms=terms, true=aggregates["true"], restrict=restrict_services
+    )
+
+
 def index_services(service_ids=None, batch_size=5000):
     """Rebuild the search rows of these services (all services when None).
 
     Rows of services that no longer exist are removed, so callers pass the ids they deleted too.
+    A venue's position is part of its services' rows: after moving a location, reindex the
+    services held there.
     """
     vendor = connection.vendor
+    directory_changed()
     with transaction.atomic(), connection.cursor() as cursor:
         if service_ids is None:
             cursor.execute(f"DELETE FROM {_table()}")
-            terms = _TERMS_SQL.format(concat=_CONCAT[vendor], restrict="")
-            cursor.execute(_INSERT_SQL[vendor].format(terms=terms, restrict=""))
+            cursor.execute(_statement(vendor, "", ""))
             return
         ids = list(service_ids)
         for start in range(0, len(ids), batch_size):
@@ -108,57 +163,178 @@ def index_services(service_ids=None, batch_size=5000):
 def _index_batch(cursor, vendor, ids):
     if vendor == "postgresql":
         cursor.execute(f"DELETE FROM {PG_TABLE} WHERE service_id = ANY(%s)", [ids])
-        terms = _TERMS_SQL.format(concat=_CONCAT[vendor], restrict="AND a.service_id = ANY(%s)")
-        cursor.execute(
-            _INSERT_SQL[vendor].format(terms=terms, restrict="AND s.id = ANY(%s)"), [ids, ids]
-        )
+        statement = _statement(vendor, "AND a.service_id = ANY(%s)", "AND s.id = ANY(%s)")
+        cursor.execute(statement, [ids, ids])
         return
     # SQLite keeps UUIDs as 32 hex characters; its statements take at most 32,766 parameters.
     for start in range(0, len(ids), 500):
-        chunk = [
-            i.hex if hasattr(i, "hex") else str(i).replace("-", "")
-            for i in ids[start : start + 500]
-        ]
+        chunk = [_hex(i) for i in ids[start : start + 500]]
         marks = ",".join("%s" for _ in chunk)
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE service_id IN ({marks})", chunk)
-        terms = _TERMS_SQL.format(concat=_CONCAT[vendor], restrict=f"AND a.service_id IN ({marks})")
-        cursor.execute(
-            _INSERT_SQL[vendor].format(terms=terms, restrict=f"AND s.id IN ({marks})"),
-            [*chunk, *chunk],
+        statement = _statement(vendor, f"AND a.service_id IN ({marks})", f"AND s.id IN ({marks})")
+        cursor.execute(statement, [*chunk, *chunk])
+
+
+def _hex(value) -> str:
+    return uuid.UUID(str(value)).hex
+
+
+class Match:
+    """What a search asks of the index: words, any of some categories, a place and radius.
+
+    `rows()` gives the SQL of the matching index rows; `service_ids()` and `venue_ids()` turn
+    that into subqueries to filter services or services at locations with; `rank()` scores a
+    service by its words. Venues at confidential locations never match a place (that would
+    reveal where they are) unless `include_confidential` asks for them, which the public pages
+    use only to decide whether a service is near, never to say how near.
+    """
+
+    def __init__(
+        self,
+        *,
+        text: str = "",
+        term_ids: Iterable = (),
+        point: geo.Point | None = None,
+        miles: float | None = None,
+        include_confidential: bool = False,
+        or_remote: bool = False,
+    ):
+        self.words = words(text)
+        self.tokens = sorted({"t" + _hex(term_id) for term_id in term_ids})
+        self.point = point
+        self.miles = miles if point is not None else None
+        self.include_confidential = include_confidential
+        self.or_remote = or_remote
+
+    @property
+    def has_words(self) -> bool:
+        return bool(self.words)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.tokens or self.miles is not None)
+
+    def _conditions(self) -> tuple[list[str], list]:
+        conditions: list[str] = []
+        params: list = []
+        if self.words or self.tokens:
+            if connection.vendor == "postgresql":
+                parts = []
+                if self.words:
+                    parts.append("websearch_to_tsquery('english', %s)")
+                    params.append(" ".join(self.words))
+                if self.tokens:
+                    parts.append("to_tsquery('simple', %s)")
+                    params.append(" | ".join(self.tokens))
+                conditions.append(f"document @@ ({' && '.join(parts)})")
+            else:
+                conditions.append(f"{FTS_TABLE} MATCH %s")
+                params.append(_fts5_query(self.words, self.tokens))
+        if self.miles is not None:
+            place, place_params = self._near()
+            if self.or_remote:
+                # Or delivered online or by telephone with no venue at all: near everyone.
+                remote = "service_at_location_id IS NULL AND " + _true("delivered_remotely")
+                place = f"(({place}) OR ({remote}))"
+            conditions.append(place)
+            params += place_params
+        return conditions, params
+
+    def _near(self) -> tuple[str, list]:
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
+            self.point.latitude, self.point.longitude, self.miles
+        )
+        distance, distance_params = _distance_sql(self.point)
+        conditions = [
+            "latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s",
+            f"{distance} <= %s",
+        ]
+        if not self.include_confidential:
+            conditions.append("NOT " + _true("is_confidential"))
+        params = [min_lat, max_lat, min_lon, max_lon, *distance_params, self.miles]
+        return " AND ".join(conditions), params
+
+    def nearest_public_miles(self, table: str = "directory_service") -> RawSQL:
+        """Miles from the place to a service's nearest venue whose address may be shown."""
+        distance, params = _distance_sql(self.point)
+        within = ""
+        if self.miles is not None:
+            within = f" AND {distance} <= %s"
+            params = [*params, *params, self.miles]
+        return RawSQL(
+            f"SELECT min({distance}) FROM {_table()} WHERE service_id = {table}.id "
+            f"AND latitude IS NOT NULL AND NOT {_true('is_confidential')}{within}",
+            params,
+        )
+
+    def _subquery(self, column: str) -> RawSQL:
+        conditions, params = self._conditions()
+        where = " AND ".join(conditions) or "1 = 1"
+        return RawSQL(f"SELECT {column} FROM {_table()} WHERE {where}", params)
+
+    def service_ids(self) -> RawSQL:
+        """Subquery of the ids of services with at least one matching row."""
+        return self._subquery("service_id")
+
+    def venue_ids(self) -> RawSQL:
+        """Subquery of the ids of the matching services at locations."""
+        return self._subquery("service_at_location_id")
+
+    def rank(self, table: str = "directory_service") -> RawSQL:
+        """How well a service's words match (higher is better), for `table`.id."""
+        text = " ".join(self.words)
+        if connection.vendor == "postgresql":
+            return RawSQL(
+                f"SELECT ts_rank(document, websearch_to_tsquery('english', %s)) "
+                f"FROM {PG_TABLE} WHERE service_id = {table}.id LIMIT 1",
+                [text],
+            )
+        # bm25 is lower-is-better, so negate it; only the word columns are weighted.
+        return RawSQL(
+            f"SELECT -bm25({FTS_TABLE}, 0, 0, 0, 0, 0, 0, 10.0, 4.0, 1.0, 0) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND service_id = {table}.id LIMIT 1",
+            [_fts5_query(self.words, ())],
         )
 
 
-def _fts5_query(words: list[str]) -> str:
-    # Each word quoted, so user text can never be read as FTS5 syntax; all words must match.
-    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+def _true(column: str) -> str:
+    """A boolean column as SQL: SQLite's FTS5 keeps booleans as 0 and 1."""
+    return column if connection.vendor == "postgresql" else f"{column} = 1"
+
+
+def _distance_sql(point: geo.Point) -> tuple[str, list]:
+    """Great-circle miles from `point` to the row's position (spherical law of cosines)."""
+    sql = (
+        "acos(max(min(%s * sin(radians(latitude)) + %s * cos(radians(latitude))"
+        " * cos(radians(longitude) - %s), 1.0), -1.0)) * %s"
+    )
+    if connection.vendor == "postgresql":
+        sql = sql.replace("max(min(", "greatest(least(")
+    lat = math.radians(point.latitude)
+    return sql, [
+        math.sin(lat),
+        math.cos(lat),
+        math.radians(point.longitude),
+        geo.EARTH_RADIUS_MILES,
+    ]
+
+
+def _fts5_query(text_words: list[str], tokens: list[str]) -> str:
+    # Each word quoted, so what someone types can never be read as FTS5 syntax; all words must
+    # match, in the word columns only; any one of the categories must match.
+    parts = []
+    if text_words:
+        quoted = " ".join('"' + w.replace('"', "") + '"' for w in text_words)
+        parts.append(f"{{name terms description}} : ({quoted})")
+    if tokens:
+        parts.append("categories : (" + " OR ".join(tokens) + ")")
+    return " AND ".join(parts)
 
 
 def search(queryset, text: str):
     """Filter a Service queryset to those matching `text`, annotated with `search_rank`
     (higher is better). Text with no searchable words returns the queryset unfiltered."""
-    words = _words(text)
-    if not words:
+    match = Match(text=text)
+    if not match:
         return queryset
     table = queryset.model._meta.db_table
-    if connection.vendor == "postgresql":
-        query = " ".join(words)
-        matches = RawSQL(
-            f"SELECT service_id FROM {PG_TABLE} "
-            "WHERE document @@ websearch_to_tsquery('english', %s)",
-            [query],
-        )
-        rank = RawSQL(
-            f"SELECT ts_rank(document, websearch_to_tsquery('english', %s)) "
-            f"FROM {PG_TABLE} WHERE service_id = {table}.id",
-            [query],
-        )
-    else:
-        query = _fts5_query(words)
-        matches = RawSQL(f"SELECT service_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
-        # bm25 is lower-is-better, so negate it.
-        rank = RawSQL(
-            f"SELECT -bm25({FTS_TABLE}, 0, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND service_id = {table}.id",
-            [query],
-        )
-    return queryset.filter(id__in=matches).annotate(search_rank=rank)
+    return queryset.filter(id__in=match.service_ids()).annotate(search_rank=match.rank(table))

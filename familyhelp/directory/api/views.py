@@ -10,10 +10,11 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -29,6 +30,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from familyhelp.directory.api import parameters, serializers
+from familyhelp.directory.changes import directory_version
 from familyhelp.directory.selectors import oruk
 
 VERSION = "HSDS-UK-3.0"
@@ -94,6 +96,22 @@ def _found(record):
     return record
 
 
+def _response_cache_key(request) -> str:
+    query = sorted((name, sorted(values)) for name, values in request.GET.lists())
+    raw = json.dumps([directory_version(), request.path, query]).encode()
+    return "oruk:" + hashlib.sha256(raw).hexdigest()
+
+
+def _respond(request, body: bytes, etag: str, timestamp: int | None) -> HttpResponse:
+    """The JSON answer with its validators, or 304 Not Modified when the partner has it."""
+    response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    patch_cache_control(response, public=True, max_age=settings.ORUK_CACHE_SECONDS)
+    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+
+
 def _latest(*moments):
     present = [m for m in moments if m is not None]
     return max(present) if present else None
@@ -109,17 +127,27 @@ class OpenReferralView(APIView):
         # `format` is an ORUK parameter (format=ndjson), not DRF's renderer override.
         return JSONRenderer(), "application/json"
 
+    def dispatch(self, request, *args, **kwargs):
+        """Answer a question partners have already asked from the response cache, until the
+        directory next changes (its version is part of the key)."""
+        if request.method not in ("GET", "HEAD") or not settings.ORUK_RESPONSE_CACHE_SECONDS:
+            return super().dispatch(request, *args, **kwargs)
+        key = _response_cache_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            body, etag, last_modified = cached
+            return _respond(request, body, etag, parse_http_date_safe(last_modified or ""))
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and response.has_header("ETag"):
+            entry = (response.content, response["ETag"], response.get("Last-Modified"))
+            cache.set(key, entry, settings.ORUK_RESPONSE_CACHE_SECONDS)
+        return response
+
     def json(self, request, data, *, last_modified=None) -> HttpResponse:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        response = HttpResponse(body, content_type="application/json")
-        response["ETag"] = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
         timestamp = int(last_modified.timestamp()) if last_modified else None
-        if timestamp is not None:
-            response["Last-Modified"] = http_date(timestamp)
-        patch_cache_control(response, public=True, max_age=settings.ORUK_CACHE_SECONDS)
-        return get_conditional_response(
-            request, etag=response["ETag"], last_modified=timestamp, response=response
-        )
+        return _respond(request, body, etag, timestamp)
 
     def page(
         self,

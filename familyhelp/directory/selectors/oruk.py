@@ -100,13 +100,20 @@ def _in_order(rows, ids):
 # Services ------------------------------------------------------------------------------------
 
 
-def _terms_matching(term_id):
-    """A term and its child terms: asking for "Health" finds services tagged "Health visiting"."""
-    return TaxonomyTerm.objects.filter(Q(id=term_id) | Q(parent_id=term_id)).values("id")
+def _match(filters: ServiceFilters, *, place: bool = True) -> search.Match:
+    """The index's part of a search: words, the category (which matches its child terms too,
+    as each row carries its terms' parents), and the place when `place` is asked for."""
+    return search.Match(
+        text=filters.search,
+        term_ids=[filters.taxonomy_term_id] if filters.taxonomy_term_id else (),
+        point=filters.point if place else None,
+        miles=filters.proximity_miles,
+    )
 
 
 def _service_conditions(filters: ServiceFilters, service_ref: str):
-    """Q objects on a queryset that reaches Service through `service_ref` ("" or "service__")."""
+    """Q objects on a queryset that reaches Service through `service_ref` ("" or "service__").
+    Words, category and place are the search index's part (see `_match`)."""
     prefix = service_ref
     conditions = [Q(**{f"{prefix}status": Service.Status.ACTIVE})]
     outer_pk = OuterRef(f"{prefix}pk" if prefix else "pk")
@@ -114,11 +121,6 @@ def _service_conditions(filters: ServiceFilters, service_ref: str):
         conditions.append(Q(**{f"{prefix}organization_id": filters.organization_id}))
     if filters.modified_after:
         conditions.append(Q(**{f"{prefix}last_modified__gte": filters.modified_after}))
-    if filters.taxonomy_term_id:
-        tagged = Attribute.objects.filter(
-            service=outer_pk, taxonomy_term__in=_terms_matching(filters.taxonomy_term_id)
-        )
-        conditions.append(Q(Exists(tagged)))
     if filters.taxonomy_id:
         tagged = Attribute.objects.filter(
             service=outer_pk, taxonomy_term__taxonomy_id=filters.taxonomy_id
@@ -152,34 +154,25 @@ def _service_conditions(filters: ServiceFilters, service_ref: str):
     return conditions
 
 
-def _searched(filters: ServiceFilters):
-    return search.search(Service.objects.all(), filters.search).values("id")
-
-
 def service_search(filters: ServiceFilters) -> QuerySet:
     """Published services matching `filters`, best first (nearest first given a postcode)."""
     services = Service.objects.filter(*_service_conditions(filters, ""))
+    match = _match(filters)
+    if match:
+        services = services.filter(id__in=match.service_ids())
     ordering = ["name", "id"]
-    if search._words(filters.search):
-        services = search.search(services, filters.search)
+    if match.has_words:
+        services = services.annotate(search_rank=match.rank())
         ordering = ["-search_rank", "name", "id"]
     if filters.point:
         # Confidential venues never take part in a distance search: that would reveal them.
-        venues = ServiceAtLocation.objects.filter(
-            location__is_confidential=False, location__latitude__isnull=False
-        )
-        if filters.proximity_miles is not None:
-            nearby = geo.within(
-                venues,
-                filters.point,
-                filters.proximity_miles,
-                "location__latitude",
-                "location__longitude",
-            )
-            services = services.filter(id__in=nearby.values("service_id"))
         nearest = (
             geo.annotate_distance(
-                venues.filter(service=OuterRef("pk")),
+                ServiceAtLocation.objects.filter(
+                    service=OuterRef("pk"),
+                    location__is_confidential=False,
+                    location__latitude__isnull=False,
+                ),
                 filters.point,
                 "location__latitude",
                 "location__longitude",
@@ -260,23 +253,18 @@ def service_at_location_search(filters: ServiceFilters) -> QuerySet:
 
     `counted_page` turns it into the one query that finds a page (see there for the bench)."""
     rows = ServiceAtLocation.objects.filter(*_service_conditions(filters, "service__"))
-    if search._words(filters.search):
-        rows = rows.filter(service__in=_searched(filters))
+    match = _match(filters)
+    if match:
+        rows = rows.filter(id__in=match.venue_ids())
     ordering = ["service__name", "id"]
     if filters.point:
-        rows = rows.filter(location__is_confidential=False, location__latitude__isnull=False)
-        if filters.proximity_miles is not None:
-            rows = geo.within(
-                rows,
-                filters.point,
-                filters.proximity_miles,
-                "location__latitude",
-                "location__longitude",
-            )
-        else:
-            rows = geo.annotate_distance(
-                rows, filters.point, "location__latitude", "location__longitude"
-            )
+        # Confidential venues never take part in a distance search: that would reveal them.
+        rows = geo.annotate_distance(
+            rows.filter(location__is_confidential=False, location__latitude__isnull=False),
+            filters.point,
+            "location__latitude",
+            "location__longitude",
+        )
         ordering = ["distance_miles", "service__name", "id"]
     return rows.order_by(*ordering)
 

@@ -8,17 +8,7 @@ is the same whatever the page size and the cost does not grow with the size of t
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import (
-    Case,
-    F,
-    FloatField,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    When,
-)
+from django.db.models import Case, Count, F, Prefetch, When, Window
 
 from familyhelp.core import geo
 from familyhelp.directory import search
@@ -100,30 +90,8 @@ def language_list() -> list[tuple[str, str]]:
     return languages
 
 
-def _nearest_public_distance(point, radius):
-    """Miles to a service's nearest venue within the radius whose address may be shown."""
-    links = ServiceAtLocation.objects.filter(
-        service=OuterRef("pk"), location__latitude__isnull=False, location__is_confidential=False
-    )
-    return Subquery(
-        geo.within(links, point, radius, "location__latitude", "location__longitude")
-        .values("service")
-        .annotate(nearest=Min("distance_miles"))
-        .values("nearest"),
-        output_field=FloatField(),
-    )
-
-
-def _delivered_remotely():
-    # `id IN (…)` rather than EXISTS, so PostgreSQL hashes the subquery once inside the OR.
-    located = ServiceAtLocation.objects.filter(location__latitude__isnull=False).values("service")
-    return (Q(delivered_online=True) | Q(delivered_by_telephone=True)) & ~Q(id__in=located)
-
-
 def _filtered(filters: ServiceFilters):
     services = Service.objects.published()
-    if filters.term_ids:
-        services = services.in_taxonomy_terms(filters.term_ids)
     if filters.age is not None:
         services = services.for_age(filters.age)
     if filters.free_only:
@@ -134,20 +102,23 @@ def _filtered(filters: ServiceFilters):
         services = services.open_on(filters.days)
     if filters.language:
         services = services.in_language(filters.language)
-    if filters.text:
-        services = search.search(services, filters.text)
+    # With a place: services with a venue within the radius, and those delivered online or by
+    # telephone with no venue at all. A confidential venue counts towards "near you" but never
+    # gives a distance away.
+    match = search.Match(
+        text=filters.text,
+        term_ids=filters.term_ids,
+        point=filters.point,
+        miles=filters.radius if filters.point else None,
+        include_confidential=True,
+        or_remote=True,
+    )
+    if match:
+        services = services.filter(id__in=match.service_ids())
     if filters.point:
-        nearby = geo.within(
-            ServiceAtLocation.objects.filter(location__latitude__isnull=False),
-            filters.point,
-            filters.radius,
-            "location__latitude",
-            "location__longitude",
-        ).values("service")
-        # A confidential venue counts towards "near you" but never gives a distance away.
-        services = services.filter(Q(id__in=nearby) | _delivered_remotely()).annotate(
-            distance_miles=_nearest_public_distance(filters.point, filters.radius)
-        )
+        services = services.annotate(distance_miles=match.nearest_public_miles())
+    if match.has_words:
+        services = services.annotate(search_rank=match.rank())
     return services
 
 
@@ -164,16 +135,18 @@ def _ordered(services, filters: ServiceFilters, has_rank: bool):
 
 
 def service_search(*, filters: ServiceFilters, page: int, per_page: int) -> ServicePage:
-    """One page of published services matching `filters`, and how many match in all."""
+    """One page of published services matching `filters`, and how many match in all.
+
+    The count rides along the page query as a window function, so the search runs once."""
     services = _filtered(filters)
-    total = services.count()
     has_rank = "search_rank" in services.query.annotations
-    fields = ["id"] + (["distance_miles"] if filters.point else [])
+    ordered = _ordered(services, filters, has_rank).annotate(total=Window(Count("pk")))
+    fields = ["id", "total"] + (["distance_miles"] if filters.point else [])
     start = (page - 1) * per_page
-    rows = list(
-        _ordered(services, filters, has_rank).values_list(*fields)[start : start + per_page]
-    )
-    distances = {row[0]: (row[1] if filters.point else None) for row in rows}
+    rows = list(ordered.values_list(*fields)[start : start + per_page])
+    total = rows[0][1] if rows else (services.count() if start else 0)
+    rows = [(row[0], row[2] if filters.point else None) for row in rows]
+    distances = dict(rows)
     by_id = (
         Service.objects.filter(id__in=distances)
         .select_related("organization")

@@ -5,7 +5,12 @@ import datetime
 import factory
 from django.utils import timezone
 
-from familyhelp.directory import models
+from familyhelp.directory import models, search
+
+
+def _reindex(service_id):
+    """Factories stand in for the app's write paths, which keep the search index current."""
+    search.index_services([service_id])
 
 
 class TaxonomyFactory(factory.django.DjangoModelFactory):
@@ -39,6 +44,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 class ServiceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Service
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Service {n}")
@@ -46,6 +52,11 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     status = models.Service.Status.ACTIVE
     assured_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
     last_modified = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's signature
+        if create:
+            _reindex(obj.pk)
 
 
 class LocationFactory(factory.django.DjangoModelFactory):
@@ -72,9 +83,15 @@ class AddressFactory(factory.django.DjangoModelFactory):
 class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.ServiceAtLocation
+        skip_postgeneration_save = True
 
     service = factory.SubFactory(ServiceFactory)
     location = factory.SubFactory(LocationFactory)
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            _reindex(obj.service_id)
 
 
 class ScheduleFactory(factory.django.DjangoModelFactory):
@@ -139,9 +156,15 @@ class AttributeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.Attribute
+        skip_postgeneration_save = True
 
     taxonomy_term = factory.SubFactory(TaxonomyTermFactory)
     service = factory.SubFactory(ServiceFactory)
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and obj.service_id:
+            _reindex(obj.service_id)
 
 
 class OrganizationIdentifierFactory(factory.django.DjangoModelFactory):

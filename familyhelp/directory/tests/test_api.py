@@ -438,7 +438,7 @@ def test_taxonomies_and_their_terms(client):
         ("/taxonomies", {"taxonomy_id": str(uuid.uuid4())}, "taxonomy_id"),
         ("/organizations", {"full_service": "2"}, "full_service"),
         ("/", {"page": "1"}, "page"),
-        (f"/services/{uuid.uuid4()}", {"full": "true"}, "full"),
+        ("/services/99b05d3a-03c9-4b31-bffa-62f0195b5c5b", {"full": "true"}, "full"),
     ],
 )
 def test_bad_parameters_are_refused_naming_the_parameter(client, path, params, parameter):

@@ -1,7 +1,6 @@
 """Browser journeys: a parent on a phone finds a service, with and without JavaScript."""
 
 import datetime
-import os
 import re
 
 import pytest
@@ -26,19 +25,6 @@ from familyhelp.directory.tests.factories import (
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 320, "height": 640}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _allow_sync_orm_beside_playwright():
-    # Playwright's sync API runs an event loop in the test thread and its session fixtures can
-    # start before the test database is created, earlier than the conftest's per-test switch.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)
