@@ -47,8 +47,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 4):
-    """Serve the app under gunicorn on 127.0.0.1 for the duration of the block."""
+def gunicorn(workers: int = 4, **settings: str):
+    """Serve the app under gunicorn on 127.0.0.1 for the duration of the block; `settings` are
+    extra environment variables (e.g. ORUK_RESPONSE_CACHE_SECONDS="0")."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - fixed arguments
         [
@@ -62,7 +63,7 @@ def gunicorn(workers: int = 4):
             "--keep-alive=30",
         ],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", **settings},
     )
     try:
         deadline = time.monotonic() + 30

@@ -26,3 +26,13 @@ def directory_version() -> str:
 def directory_changed() -> None:
     """Invalidate everything cached against the directory, once the change is committed."""
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def cached_until_changed(name: str, build, timeout: int = 24 * 60 * 60):
+    """`build()`'s result, computed once per directory version (so never stale)."""
+    key = f"directory:{directory_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value

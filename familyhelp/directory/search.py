@@ -155,7 +155,13 @@ def index_services(service_ids=None, batch_size=5000):
             cursor.execute(f"DELETE FROM {_table()}")
             cursor.execute(_statement(vendor, "", ""))
             return
-        ids = list(service_ids)
+        ids = list(set(service_ids))
+        if len(ids) > batch_size:
+            cursor.execute("SELECT count(*) FROM directory_service")
+            if len(ids) >= cursor.fetchone()[0]:  # every service: one statement is quickest
+                cursor.execute(f"DELETE FROM {_table()}")
+                cursor.execute(_statement(vendor, "", ""))
+                return
         for start in range(0, len(ids), batch_size):
             _index_batch(cursor, vendor, ids[start : start + batch_size])
 

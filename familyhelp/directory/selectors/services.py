@@ -7,11 +7,11 @@ is the same whatever the page size and the cost does not grow with the size of t
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Case, Count, F, Prefetch, When, Window
 
 from familyhelp.core import geo
 from familyhelp.directory import search
+from familyhelp.directory.changes import cached_until_changed
 from familyhelp.directory.models import (
     Accessibility,
     Address,
@@ -55,39 +55,35 @@ class ServicePage:
 
 def category_list():
     """The top-level terms (the DfE's 6 categories) with their sub-categories, in name order."""
-    children = TaxonomyTerm.objects.order_by("name")
-    return list(
-        TaxonomyTerm.objects.filter(parent__isnull=True, children__isnull=False)
-        .distinct()
-        .order_by("name")
-        .prefetch_related(Prefetch("children", queryset=children))
-    )
 
+    def build():
+        children = TaxonomyTerm.objects.order_by("name")
+        return list(
+            TaxonomyTerm.objects.filter(parent__isnull=True, children__isnull=False)
+            .distinct()
+            .order_by("name")
+            .prefetch_related(Prefetch("children", queryset=children))
+        )
 
-LANGUAGES_CACHE_KEY = "directory:service-languages"
-LANGUAGES_CACHE_SECONDS = 300
+    return cached_until_changed("categories", build)
 
 
 def language_list() -> list[tuple[str, str]]:
-    """(code, name) of each language some published service is offered in, by name.
+    """(code, name) of each language some published service is offered in, by name."""
 
-    Cached for a few minutes: it scans every language row, and a new language appearing in the
-    filter a little late does no harm."""
-    cached = cache.get(LANGUAGES_CACHE_KEY)
-    if cached is not None:
-        return cached
-    rows = (
-        Language.objects.filter(service__status=Service.Status.ACTIVE)
-        .exclude(code="")
-        .values_list("code", "name")
-        .distinct()
-    )
-    by_code: dict[str, str] = {}
-    for code, name in rows:
-        by_code.setdefault(code.lower(), name)
-    languages = sorted(by_code.items(), key=lambda item: item[1])
-    cache.set(LANGUAGES_CACHE_KEY, languages, LANGUAGES_CACHE_SECONDS)
-    return languages
+    def build():
+        rows = (
+            Language.objects.filter(service__status=Service.Status.ACTIVE)
+            .exclude(code="")
+            .values_list("code", "name")
+            .distinct()
+        )
+        by_code: dict[str, str] = {}
+        for code, name in rows:
+            by_code.setdefault(code.lower(), name)
+        return sorted(by_code.items(), key=lambda item: item[1])
+
+    return cached_until_changed("languages", build)
 
 
 def _filtered(filters: ServiceFilters):
