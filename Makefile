@@ -8,7 +8,7 @@ PYTHON := $(UV) run --frozen python
 MANAGE := $(PYTHON) manage.py
 export UV_LINK_MODE := copy
 
-.PHONY: help install assets run demo test lint bench worker
+.PHONY: help install assets run demo test lint bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'

@@ -117,13 +117,20 @@ def _import_seconds():
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([*manage, "export_hsds", folder], check=True, env=env)  # noqa: S603
+        subprocess.run(  # noqa: S603
+            [*manage, "export_hsds", folder], check=True, env=env, stdout=subprocess.DEVNULL
+        )
         harness.drop_database(target)
         harness.ensure_database(target)
         target_env = {**env, "DATABASE_URL": target}
         subprocess.run([*manage, "migrate", "-v0"], check=True, env=target_env)  # noqa: S603
         started = time.monotonic()
-        subprocess.run([*manage, "import_hsds", folder], check=True, env=target_env)  # noqa: S603
+        subprocess.run(  # noqa: S603
+            [*manage, "import_hsds", folder],
+            check=True,
+            env=target_env,
+            stdout=subprocess.DEVNULL,
+        )
         elapsed = time.monotonic() - started
     harness.drop_database(target)
     return elapsed
