@@ -79,8 +79,8 @@ def search_as_a_parent(page, live_server, *, check=assert_accessible):
     page.get_by_role("button", name="Search").click()
     # Then they see the nearby nursery, how far away it is, and not the distant one
     expect(page).to_have_title(re.compile("^" + re.escape("1 result for ‘nurseries’ near WX1 2AB")))
-    assert page.get_by_role("link", name="Little Acorns Nursery").is_visible()
-    assert page.get_by_text("0.7 miles away").is_visible()
+    expect(page.get_by_role("link", name="Little Acorns Nursery")).to_be_visible()
+    expect(page.get_by_text("0.7 miles away")).to_be_visible()
     assert not page.get_by_text("Distant Nursery").count()
     check(page)
 
@@ -100,7 +100,7 @@ def test_parent_on_a_phone_searches_filters_and_opens_a_service(live_server, dir
     page.get_by_label("Age of child or young person").fill("3")
     page.get_by_role("button", name="Apply filters").click()
     # Then the sub-categories of that category are offered and the nursery is still found
-    assert page.get_by_label("Nursery education").is_visible()
+    expect(page.get_by_label("Nursery education")).to_be_visible()
     expect(page).to_have_title(
         re.compile("^" + re.escape("1 result for ‘nurseries’ in Childcare near WX1 2AB"))
     )
@@ -110,15 +110,15 @@ def test_parent_on_a_phone_searches_filters_and_opens_a_service(live_server, dir
     # When they open the service
     page.get_by_role("link", name="Little Acorns Nursery").click()
     # Then they see when and where it runs, and how to join
-    assert page.get_by_role("heading", name="Little Acorns Nursery").is_visible()
-    assert page.get_by_text("Monday to Friday, 9:30am to midday").is_visible()
-    assert page.get_by_text("You can refer yourself.").is_visible()
+    expect(page.get_by_role("heading", name="Little Acorns Nursery")).to_be_visible()
+    expect(page.get_by_text("Monday to Friday, 9:30am to midday")).to_be_visible()
+    expect(page.get_by_text("You can refer yourself.")).to_be_visible()
     assert_accessible(page)
     assert_fits_the_screen(page)
 
     # And they can see the organisation behind it
     page.get_by_role("link", name=directory.organization.name).first.click()
-    assert page.get_by_role("heading", name=directory.organization.name).is_visible()
+    expect(page.get_by_role("heading", name=directory.organization.name)).to_be_visible()
     assert_accessible(page)
     assert_fits_the_screen(page)
 
@@ -138,7 +138,7 @@ def test_the_same_search_works_without_javascript(live_server, directory, browse
         no_script.get_by_label("Free only").check()
         no_script.get_by_role("button", name="Apply filters").click()
         no_script.wait_for_url(re.compile("free=true"))
-        assert no_script.get_by_role("link", name="Little Acorns Nursery").is_visible()
+        expect(no_script.get_by_role("link", name="Little Acorns Nursery")).to_be_visible()
         check_with_axe(no_script)
     finally:
         context.close()
@@ -152,7 +152,7 @@ def test_a_bad_postcode_shows_the_error_summary(live_server, directory, page):
 
     expect(page).to_have_title(re.compile("^" + re.escape("Error: ")))
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_text("There is a problem").is_visible()
+    expect(summary.get_by_text("There is a problem")).to_be_visible()
     summary.get_by_role("link", name="We could not find WX9 9ZZ").click()
     assert page.evaluate("document.activeElement.id") == "id_where"
     assert_accessible(page)
@@ -164,7 +164,7 @@ def test_whats_on_shows_coming_sessions(live_server, directory, page):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="See sessions and events coming up").click()
 
-    assert page.get_by_text("Open morning").is_visible()
+    expect(page.get_by_text("Open morning")).to_be_visible()
     assert_accessible(page)
     assert_fits_the_screen(page)
 
