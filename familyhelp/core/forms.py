@@ -28,6 +28,9 @@ def _choices(field: forms.BoundField, selected: set[str]):
 
 def _selected(field: forms.BoundField) -> set[str]:
     value = field.value()
+    if value in (None, "", []) and field.form.is_bound:
+        # A GET search the user has not narrowed yet shows the choice it is using by default.
+        value = field.initial
     if value is None:
         return set()
     if isinstance(value, list | tuple):
