@@ -148,7 +148,9 @@ class ServiceDetail:
             for o in costs
             if o.option or o.amount_description
         ]
-        self.fees_description = service.fees_description
+        # The organisation's own words on cost, unless they only repeat the summary ("Free").
+        fees = (service.fees_description or "").strip()
+        self.fees_description = "" if fees.rstrip(".").lower() == self.cost.lower() else fees
         process = (service.application_process or "").strip()
         self.how_to_access = APPLICATION_PROCESSES.get(process.lower(), process)
         self.delivery = delivery_text(service)

@@ -125,3 +125,15 @@ def test_results_title_summarises_the_search():
         == "12 results for ‘nursery’ in Childcare and Health near WX1 2AB"
     )
     assert presenters.results_title(1, "", "", []) == "1 result"
+
+
+@pytest.mark.django_db
+def test_cost_words_that_only_repeat_the_summary_are_not_shown_twice():
+    from familyhelp.directory.presenters.services import ServiceDetail
+    from familyhelp.directory.tests.factories import ServiceFactory
+
+    free = ServiceFactory(fees_description="Free.")
+    assert ServiceDetail(free).cost == "Free"
+    assert ServiceDetail(free).fees_description == ""
+    explained = ServiceFactory(fees_description="Free for families on Universal Credit.")
+    assert ServiceDetail(explained).fees_description == "Free for families on Universal Credit."
