@@ -246,6 +246,9 @@ class Match:
         return conditions, params
 
     def _near(self) -> tuple[str, list]:
+        """Rows whose venue is within the radius: a bounding box on indexed latitude and
+        longitude, then the exact distance. PostgreSQL's rows carry the position (indexed);
+        SQLite's FTS5 table cannot index it, so there the box is read off the location's index."""
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
             self.point.latitude, self.point.longitude, self.miles
         )
@@ -255,9 +258,15 @@ class Match:
             f"{distance} <= %s",
         ]
         if not self.include_confidential:
-            conditions.append("NOT " + _true("is_confidential"))
+            conditions.append("NOT is_confidential")
         params = [min_lat, max_lat, min_lon, max_lon, *distance_params, self.miles]
-        return " AND ".join(conditions), params
+        if connection.vendor == "postgresql":
+            return " AND ".join(conditions), params
+        venues = (
+            "SELECT sal.id FROM directory_serviceatlocation sal "
+            "JOIN directory_location l ON l.id = sal.location_id WHERE "
+        )
+        return f"service_at_location_id IN ({venues}{' AND '.join(conditions)})", params
 
     def nearest_public_miles(self, table: str = "directory_service") -> RawSQL:
         """Miles from the place to a service's nearest venue whose address may be shown."""
@@ -266,9 +275,16 @@ class Match:
         if self.miles is not None:
             within = f" AND {distance} <= %s"
             params = [*params, *params, self.miles]
+        if connection.vendor == "postgresql":
+            rows = f"{PG_TABLE} WHERE service_id = {table}.id"
+        else:  # FTS5 cannot index service_id; the venue tables can
+            rows = (
+                "directory_serviceatlocation sal JOIN directory_location l "
+                f"ON l.id = sal.location_id WHERE sal.service_id = {table}.id"
+            )
         return RawSQL(
-            f"SELECT min({distance}) FROM {_table()} WHERE service_id = {table}.id "
-            f"AND latitude IS NOT NULL AND NOT {_true('is_confidential')}{within}",
+            f"SELECT min({distance}) FROM {rows} "
+            f"AND latitude IS NOT NULL AND NOT is_confidential{within}",
             params,
         )
 
