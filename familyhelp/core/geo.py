@@ -122,6 +122,19 @@ def within(queryset, point: Point, miles: float, lat_field="latitude", lon_field
     )
 
 
+def distance_sql(point: Point, *, vendor: str) -> tuple[str, list]:
+    """The same distance as `annotate_distance`, as raw SQL over columns named latitude and
+    longitude, for queries the ORM cannot express (the search index's own tables)."""
+    sql = (
+        "acos(max(min(%s * sin(radians(latitude)) + %s * cos(radians(latitude))"
+        " * cos(radians(longitude) - %s), 1.0), -1.0)) * %s"
+    )
+    if vendor == "postgresql":
+        sql = sql.replace("max(min(", "greatest(least(")
+    lat = math.radians(point.latitude)
+    return sql, [math.sin(lat), math.cos(lat), math.radians(point.longitude), EARTH_RADIUS_MILES]
+
+
 def annotate_distance(queryset, point: Point, lat_field="latitude", lon_field="longitude"):
     """Spherical law of cosines, clamped to [-1, 1] so identical points do not give NaN."""
     lat = Radians(Value(point.latitude, output_field=FloatField()))

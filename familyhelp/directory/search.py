@@ -11,7 +11,6 @@ table with the porter stemmer (bm25 with the same weights). Either way "nurserie
 "Nursery". `index_services` rebuilds the rows of services from every write path.
 """
 
-import math
 import re
 import uuid
 from collections.abc import Iterable
@@ -252,7 +251,7 @@ class Match:
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
             self.point.latitude, self.point.longitude, self.miles
         )
-        distance, distance_params = _distance_sql(self.point)
+        distance, distance_params = geo.distance_sql(self.point, vendor=connection.vendor)
         conditions = [
             "latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s",
             f"{distance} <= %s",
@@ -270,7 +269,7 @@ class Match:
 
     def nearest_public_miles(self, table: str = "directory_service") -> RawSQL:
         """Miles from the place to a service's nearest venue whose address may be shown."""
-        distance, params = _distance_sql(self.point)
+        distance, params = geo.distance_sql(self.point, vendor=connection.vendor)
         within = ""
         if self.miles is not None:
             within = f" AND {distance} <= %s"
@@ -321,23 +320,6 @@ class Match:
 def _true(column: str) -> str:
     """A boolean column as SQL: SQLite's FTS5 keeps booleans as 0 and 1."""
     return column if connection.vendor == "postgresql" else f"{column} = 1"
-
-
-def _distance_sql(point: geo.Point) -> tuple[str, list]:
-    """Great-circle miles from `point` to the row's position (spherical law of cosines)."""
-    sql = (
-        "acos(max(min(%s * sin(radians(latitude)) + %s * cos(radians(latitude))"
-        " * cos(radians(longitude) - %s), 1.0), -1.0)) * %s"
-    )
-    if connection.vendor == "postgresql":
-        sql = sql.replace("max(min(", "greatest(least(")
-    lat = math.radians(point.latitude)
-    return sql, [
-        math.sin(lat),
-        math.cos(lat),
-        math.radians(point.longitude),
-        geo.EARTH_RADIUS_MILES,
-    ]
 
 
 def _fts5_query(text_words: list[str], tokens: list[str]) -> str:

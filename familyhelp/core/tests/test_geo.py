@@ -69,3 +69,20 @@ def test_within_filters_by_exact_distance_and_annotates_it():
     assert [p for p, _ in found] == ["WX1 1AA", "WX1 1AB"]
     assert found[0][1] == 0
     assert found[1][1] == pytest.approx(0.69, abs=0.01)
+
+
+@pytest.mark.django_db
+def test_raw_distance_sql_agrees_with_the_orm_expression():
+    from django.db import connection
+
+    origin = geo.Point(51.0, -2.0, "origin")
+    Postcode.objects.create(
+        postcode="WX1 1AC", outward_code="WX1", latitude=51.025, longitude=-1.96
+    )
+    orm = geo.annotate_distance(Postcode.objects.all(), origin).get().distance_miles
+    sql, params = geo.distance_sql(origin, vendor=connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql} FROM core_postcode", params)  # noqa: S608
+        raw = cursor.fetchone()[0]
+    assert raw == pytest.approx(orm)
+    assert raw == pytest.approx(geo.haversine_miles(51.0, -2.0, 51.025, -1.96), rel=1e-6)
