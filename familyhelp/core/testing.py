@@ -12,3 +12,12 @@ def assert_accessible(page):
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     violations = results.response["violations"]
     assert not violations, results.generate_report()
+
+
+PHONE = {"width": 320, "height": 640}
+
+
+def assert_fits_the_screen(page):
+    """Nothing makes the page scroll sideways (WCAG 1.4.10 reflow, at 320 CSS pixels)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"page scrolls sideways: {width}px"

@@ -4,11 +4,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from familyhelp.core.testing import assert_accessible
+from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 320, "height": 640}
 
 
 @pytest.mark.parametrize(
@@ -27,7 +25,7 @@ def test_footer_pages_are_accessible_on_a_phone(live_server, page, name, heading
     page.goto(live_server.url + reverse(name))
     # Then it reads well, fits the screen and passes the WCAG 2.2 AA checks
     expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_the_screen(page)
     assert_accessible(page)
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from familyhelp.core.testing import assert_accessible
+from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
 from familyhelp.core.tests.factories import PostcodeFactory
 from familyhelp.directory import search
 from familyhelp.directory.tests.factories import (
@@ -23,8 +23,6 @@ from familyhelp.directory.tests.factories import (
 )
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 320, "height": 640}
 
 
 @pytest.fixture(autouse=True)
@@ -83,11 +81,6 @@ def search_as_a_parent(page, live_server, *, check=assert_accessible):
     expect(page.get_by_text("0.7 miles away")).to_be_visible()
     assert not page.get_by_text("Distant Nursery").count()
     check(page)
-
-
-def assert_fits_the_screen(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"page scrolls sideways: {width}px"
 
 
 def test_parent_on_a_phone_searches_filters_and_opens_a_service(live_server, directory, page):
