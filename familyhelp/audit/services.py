@@ -1,0 +1,104 @@
+"""Writing the audit log.
+
+Call audit_record INSIDE your service's own transaction.atomic block, after the change:
+it joins that transaction, so a change can never be committed without its audit record, and an
+audit record never survives a change that was rolled back.
+"""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+
+from familyhelp.audit.chain import GENESIS_HASH, event_hash
+from familyhelp.audit.models import AuditEvent
+
+ACTOR_REQUIRED = "An audit event needs an actor or an actor label."
+UNKNOWN_ACTION = "Unknown audit action: {action}."
+
+# Any fixed 64-bit number, used only to serialise appends to the chain on PostgreSQL.
+APPEND_LOCK_KEY = 4_305_812_877_001
+
+USER_AGENT_LENGTH = AuditEvent._meta.get_field("user_agent").max_length
+
+
+class AuditError(Exception):
+    pass
+
+
+def audit_record(
+    *,
+    actor=None,
+    actor_label="",
+    action,
+    record_type,
+    record_id,
+    family_id=None,
+    fields_changed=(),
+    values=None,
+    request=None,
+    reason="",
+) -> AuditEvent:
+    """Append one event to the audit log and return it.
+
+    `values` must hold non-sensitive values only; the caller decides which. The IP address and
+    user agent come from `request` when given. Nothing here writes personal data to the
+    application logs.
+    """
+    if actor is None and not actor_label:
+        raise AuditError(ACTOR_REQUIRED)
+    if action not in AuditEvent.Action.values:
+        raise AuditError(UNKNOWN_ACTION.format(action=action))
+    ip_address, user_agent = _client_of(request)
+    with transaction.atomic():
+        _lock_the_chain()
+        last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+        sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        event = AuditEvent(
+            sequence=sequence,
+            actor=actor,
+            actor_label=actor_label,
+            action=action,
+            record_type=record_type,
+            record_id=str(record_id),
+            family_id=None if family_id is None else str(family_id),
+            fields_changed=[str(name) for name in fields_changed],
+            values=_plain_json(values or {}),
+            ip_address=ip_address,
+            user_agent=user_agent,
+            reason=reason,
+            previous_hash=previous_hash,
+        )
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+    return event
+
+
+def _lock_the_chain():
+    """Serialise appends so each event links to the one committed just before it.
+
+    PostgreSQL: a transaction-level advisory lock, released at commit or rollback. SQLite: the
+    project opens every transaction with BEGIN IMMEDIATE, so writers are already serialised.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
+
+
+def _client_of(request):
+    if request is None:
+        return None, ""
+    ip_field = AuditEvent._meta.get_field("ip_address")
+    try:
+        # The same normalisation the database applies, so the hash matches what is stored.
+        ip_address = ip_field.to_python(request.META.get("REMOTE_ADDR") or None)
+    except ValidationError:
+        ip_address = None
+    user_agent = (request.META.get("HTTP_USER_AGENT") or "")[:USER_AGENT_LENGTH]
+    return ip_address, user_agent
+
+
+def _plain_json(values):
+    """Dates, UUIDs and decimals become the text stored in the JSON column, before hashing."""
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
