@@ -3,13 +3,27 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEVELOPMENT_SECRET_KEY, SECRET_KEY, env
+from .base import (
+    DEVELOPMENT_SECRET_KEY,
+    NOTIFY_API_KEY,
+    SECRET_KEY,
+    env,
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (set DEBUG=False).")
 if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value for production.")
+NOTIFY_BACKEND = "familyhelp.core.notifications.backends.notify.NotifyBackend"
+NOTIFICATIONS_BACKEND = env("NOTIFICATIONS_BACKEND", default=NOTIFY_BACKEND)
+if NOTIFICATIONS_BACKEND != NOTIFY_BACKEND:
+    raise ImproperlyConfigured(
+        f"Production sends email through GOV.UK Notify: unset NOTIFICATIONS_BACKEND or set it to "
+        f"{NOTIFY_BACKEND}."
+    )
+if not NOTIFY_API_KEY:
+    raise ImproperlyConfigured("Set NOTIFY_API_KEY to the service's GOV.UK Notify API key.")
 
 WHITENOISE_USE_FINDERS = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

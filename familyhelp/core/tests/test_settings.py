@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -18,6 +19,7 @@ def _check(**env):
         },
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "ALLOWED_HOSTS": "familyhelp.example.gov.uk",
+        "NOTIFY_API_KEY": "production-" + str(uuid.uuid4()) + "-" + str(uuid.uuid4()),
         **env,
     }
     return subprocess.run(  # noqa: S603
