@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,10 +25,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "corsheaders",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "familyhelp.core",
+    "familyhelp.audit",
     "familyhelp.directory",
     "familyhelp.demo",
 ]
@@ -35,6 +38,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +59,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "familyhelp.core.jinja2.environment",
             "autoescape": True,
+            "context_processors": ["familyhelp.core.context_processors.csp_nonce"],
         },
     },
     {
@@ -153,10 +158,47 @@ CACHES = {
     )
 }
 
+# Email and text messages (familyhelp/core/notifications). The outbox keeps them in the
+# database, readable at /outbox/ while DEBUG is on; production sends through GOV.UK Notify.
+NOTIFICATIONS_BACKEND = env(
+    "NOTIFICATIONS_BACKEND",
+    default="familyhelp.core.notifications.backends.outbox.OutboxBackend"
+    if DEBUG
+    else "familyhelp.core.notifications.backends.notify.NotifyBackend",
+)
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", default=30)
+# A JSON object of logical template name to Notify template id, e.g.
+# NOTIFY_TEMPLATES='{"invitation": "f33517ff-...", "password_reset": "9a1c..."}'
+NOTIFY_TEMPLATES = env.json("NOTIFY_TEMPLATES", default={})
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Its warnings quote Notify's error text, which can echo a recipient's address; the
+        # notifications backend logs a redacted account of the same failure instead.
+        "notifications_python_client": {"level": "ERROR"},
+    },
+}
+
+# Content Security Policy without 'unsafe-inline': the one inline script (GOV.UK Frontend's
+# "js-enabled" class) carries a per-request nonce; everything else comes from this site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }

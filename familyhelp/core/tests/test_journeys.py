@@ -36,3 +36,22 @@ def test_the_skip_link_moves_keyboard_users_to_the_content(live_server, page):
     expect(skip).to_be_focused()
     skip.press("Enter")
     assert page.evaluate("location.hash") == "#main-content"
+
+
+@pytest.mark.parametrize("path", ["/", "/services/?q=play", "/whats-on/", "/api/docs/"])
+def test_pages_run_under_the_content_security_policy(live_server, page, path):
+    # Given a strict policy with no 'unsafe-inline'
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    # When a page loads
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("networkidle")
+    # Then nothing on it was refused, and GOV.UK Frontend's nonce'd start-up script ran
+    assert refused == []
+    if not path.startswith("/api/"):
+        assert "js-enabled" in page.evaluate("document.body.className")

@@ -40,3 +40,13 @@ def test_static_assets_are_served_locally(client):
     assert b"/static/assets/fonts/" in css
     font = client.get("/static/assets/images/favicon.svg")
     assert font.status_code == 200
+
+
+def test_every_page_sends_a_content_security_policy_without_unsafe_inline(client):
+    response = client.get(reverse("core:privacy"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in response.content.decode()
