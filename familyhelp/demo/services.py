@@ -195,10 +195,10 @@ def demo_admin_ensure() -> DemoLogin:
     """The demo's Django admin superuser exists with the published demo password."""
     user_model = get_user_model()
     with transaction.atomic():
-        user, _ = user_model.objects.get_or_create(
-            username=ADMIN_USERNAME, defaults={"email": ADMIN_EMAIL}
+        # Email is the login (accounts.User); a system administrator belongs to no agency.
+        user = user_model.objects.filter(email__iexact=ADMIN_EMAIL).first() or user_model(
+            email=ADMIN_EMAIL, full_name="Demo administrator"
         )
-        user.email = ADMIN_EMAIL
         user.is_staff = user.is_superuser = user.is_active = True
         user.set_password(ADMIN_PASSWORD)
         user.save()

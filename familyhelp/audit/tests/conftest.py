@@ -8,7 +8,7 @@ from familyhelp.audit.services import audit_record
 @pytest.fixture
 def person(db):
     return get_user_model().objects.create_user(
-        username="sam", email="sam.jones@example.org", password="long enough passphrase"
+        email="sam.jones@example.org", password="long enough passphrase"
     )
 
 

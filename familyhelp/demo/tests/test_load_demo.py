@@ -153,7 +153,7 @@ def test_a_small_benchmark_directory_loads_with_everything_linked():
 
 def test_the_demo_superuser_is_created_once_and_can_sign_in(client, county):
     demo_load(today=TODAY, reset=True)
-    users = get_user_model().objects.filter(username=ADMIN_USERNAME, is_superuser=True)
+    users = get_user_model().objects.filter(email=ADMIN_USERNAME, is_superuser=True)
     assert users.count() == 1
     assert client.login(username=ADMIN_USERNAME, password=ADMIN_PASSWORD)
     assert client.get("/django-admin/directory/service/").status_code == 200
