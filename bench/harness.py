@@ -112,8 +112,9 @@ def percentile(samples: list[float], pct: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[int(pct) - 1]
 
 
-def latencies(port: int, paths: list[str], rounds: int = 2) -> list[float]:
-    """Single client: the first round warms caches, the later rounds are measured (seconds)."""
+def latencies(port: int, paths: list[str], rounds: int = 4) -> list[float]:
+    """Single client: the first round warms caches, the later rounds are measured (seconds);
+    several measured rounds keep one slow moment on a shared machine from deciding the p95."""
     client = Client(port)
     for path in paths:
         client.get(path)
