@@ -2,10 +2,6 @@
 
 import json
 import logging
-import os
-import secrets
-import subprocess
-import sys
 import threading
 import uuid
 from dataclasses import dataclass
@@ -481,39 +477,3 @@ def test_a_developer_reads_the_emails_the_platform_sent(live_server, page):
         ).to_be_visible()
         expect(page.get_by_text("https://familyhelp.example/invite/abc123")).to_be_visible()
         assert_accessible(page)
-
-
-# Production settings
-
-
-def _production_check(**env):
-    environment = {
-        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")},
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "ALLOWED_HOSTS": "familyhelp.example.gov.uk",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        **env,
-    }
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def test_production_refuses_to_start_without_a_notify_api_key():
-    result = _production_check(NOTIFY_API_KEY="")
-    assert result.returncode != 0
-    assert "Set NOTIFY_API_KEY to the service's GOV.UK Notify API key." in result.stderr
-
-
-def test_production_refuses_to_keep_messages_in_the_outbox():
-    result = _production_check(
-        NOTIFY_API_KEY=f"live-{uuid.uuid4()}-{uuid.uuid4()}",
-        NOTIFICATIONS_BACKEND="familyhelp.core.notifications.backends.outbox.OutboxBackend",
-    )
-    assert result.returncode != 0
-    assert "Production sends email through GOV.UK Notify" in result.stderr

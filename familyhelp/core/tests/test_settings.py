@@ -48,3 +48,18 @@ def test_production_refuses_debug():
     result = _check(SECRET_KEY=secrets.token_urlsafe(64), DEBUG="True")
     assert result.returncode != 0
     assert "DEBUG must be off in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_notify_api_key():
+    result = _check(SECRET_KEY=secrets.token_urlsafe(64), NOTIFY_API_KEY="")
+    assert result.returncode != 0
+    assert "Set NOTIFY_API_KEY to the service's GOV.UK Notify API key." in result.stderr
+
+
+def test_production_refuses_to_keep_messages_in_the_outbox():
+    result = _check(
+        SECRET_KEY=secrets.token_urlsafe(64),
+        NOTIFICATIONS_BACKEND="familyhelp.core.notifications.backends.outbox.OutboxBackend",
+    )
+    assert result.returncode != 0
+    assert "Production sends email through GOV.UK Notify" in result.stderr

@@ -147,12 +147,7 @@ def service_search(*, filters: ServiceFilters, page: int, per_page: int) -> Serv
         Service.objects.filter(id__in=distances)
         .select_related("organization")
         .prefetch_related(
-            Prefetch(
-                "attributes",
-                queryset=Attribute.objects.select_related("taxonomy_term").order_by(
-                    "taxonomy_term__name"
-                ),
-            ),
+            _categories_prefetch(),
             "cost_options",
         )
         .in_bulk()
@@ -163,6 +158,14 @@ def service_search(*, filters: ServiceFilters, page: int, per_page: int) -> Serv
         service.distance_miles = distances[service_id]
         page_services.append(service)
     return ServicePage(services=page_services, total=total)
+
+
+def _categories_prefetch():
+    """A service's category tags, in name order, as every page that lists services shows them."""
+    return Prefetch(
+        "attributes",
+        queryset=Attribute.objects.select_related("taxonomy_term").order_by("taxonomy_term__name"),
+    )
 
 
 def _address_prefetch():
@@ -185,12 +188,7 @@ def service_get(*, service_id) -> Service | None:
         Service.objects.published()
         .select_related("organization")
         .prefetch_related(
-            Prefetch(
-                "attributes",
-                queryset=Attribute.objects.select_related("taxonomy_term").order_by(
-                    "taxonomy_term__name"
-                ),
-            ),
+            _categories_prefetch(),
             Prefetch("service_at_locations", queryset=links),
             Prefetch(
                 "schedules",
@@ -214,12 +212,7 @@ def organization_get(*, organization_id) -> Organization | None:
         Service.objects.published()
         .order_by("name")
         .prefetch_related(
-            Prefetch(
-                "attributes",
-                queryset=Attribute.objects.select_related("taxonomy_term").order_by(
-                    "taxonomy_term__name"
-                ),
-            ),
+            _categories_prefetch(),
             "cost_options",
         )
     )
