@@ -6,6 +6,8 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTHON := $(UV) run --frozen python
 MANAGE := $(PYTHON) manage.py
+# `make run` and `make demo` use the demo settings: demo people skip the one-time code.
+DEMO_MANAGE := DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE)
 export UV_LINK_MODE := copy
 
 .PHONY: help install assets run demo test lint bench
@@ -32,15 +34,15 @@ install: .venv/.installed node_modules/.installed ## Install locked Python and n
 assets: install build/static/css/application.css ## Compile the GOV.UK Sass and copy fonts and images
 
 run: assets ## Prepare the SQLite demo county and serve on http://127.0.0.1:$(PORT)
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo --if-empty
-	$(MANAGE) demo_logins
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(DEMO_MANAGE) migrate --noinput
+	$(DEMO_MANAGE) load_demo --if-empty
+	$(DEMO_MANAGE) demo_logins
+	$(DEMO_MANAGE) runserver 127.0.0.1:$(PORT)
 
 demo: assets ## Reload the demo county from scratch into the database
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo --reset
-	$(MANAGE) demo_logins
+	$(DEMO_MANAGE) migrate --noinput
+	$(DEMO_MANAGE) load_demo --reset
+	$(DEMO_MANAGE) demo_logins
 
 lint: install ## ruff lint and format check, and the migrations check
 	$(UV) run --frozen ruff check .

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("familyhelp.core.urls")),
     path("", include("familyhelp.directory.urls")),
+    path("", include("familyhelp.accounts.urls")),
+    path("audit/", include("familyhelp.audit.urls")),
     path("api/oruk/", include("familyhelp.directory.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script;

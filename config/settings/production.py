@@ -25,6 +25,10 @@ if NOTIFICATIONS_BACKEND != NOTIFY_BACKEND:
 if not NOTIFY_API_KEY:
     raise ImproperlyConfigured("Set NOTIFY_API_KEY to the service's GOV.UK Notify API key.")
 
+if env.bool("MFA_SKIPPED_FOR_DEMO", default=False):
+    raise ImproperlyConfigured("The one-time-code step cannot be skipped in production.")
+MFA_SKIPPED_FOR_DEMO = False
+
 WHITENOISE_USE_FINDERS = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

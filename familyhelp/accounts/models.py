@@ -63,6 +63,16 @@ class Role(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    requires_mfa = models.BooleanField(
+        "requires a second factor",
+        default=True,
+        help_text="Holders must use a one-time code to sign in (roles that can see personal data "
+        "or change the directory).",
+    )
+    may_break_glass = models.BooleanField(
+        default=False,
+        help_text="Holders may open a record outside their relationship to it by giving a reason.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -186,3 +196,98 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} as {self.role}"
+
+
+class Invitation(models.Model):
+    """A signed, expiring, single-use link for an invited person to set their password.
+
+    Only a hash of the link's token is stored, so the table cannot be used to sign in.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations_sent"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="accounts_invite_user_time")]
+
+    def __str__(self):
+        return f"Invitation for {self.user}"
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at an agency's single sign-on provider, linked to their invited account.
+
+    Linked only when the provider's verified email matches an account that already exists.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    provider = models.SlugField(max_length=64, help_text="The key in OIDC_PROVIDERS.")
+    subject = models.CharField(max_length=255, help_text="The provider's `sub` claim.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="accounts_one_account_per_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "user"], name="accounts_one_subject_per_provider"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.provider}"
+
+
+class BreakGlassAccess(models.Model):
+    """A person opened a record outside their relationship to it, giving a reason.
+
+    Grants access to that one record until `expires_at`; listed for their manager to review.
+    """
+
+    class Outcome(models.TextChoices):
+        APPROPRIATE = "appropriate", "Appropriate"
+        NOT_APPROPRIATE = "not_appropriate", "Not appropriate"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_accesses")
+    record_type = models.CharField(max_length=100)
+    record_id = models.CharField(max_length=64)
+    # NULL when the record belongs to no family.
+    family_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    reason = models.TextField()
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="break_glass_reviews",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [
+            models.Index(
+                fields=["user", "record_type", "record_id", "expires_at"],
+                name="accounts_breakglass_lookup",
+            ),
+            models.Index(fields=["reviewed_at", "granted_at"], name="accounts_breakglass_review"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} broke glass on {self.record_type} {self.record_id}"

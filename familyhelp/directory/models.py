@@ -4,8 +4,10 @@ Field names follow the standard so that the API, the tabular data package and th
 Extensions beyond the standard are marked as such.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from familyhelp.core.models import OpenReferralModel
 
@@ -477,3 +479,23 @@ class Attribute(OpenReferralModel):
     @property
     def link_id(self):
         return self.service_id or self.organization_id or self.location_id
+
+
+class OrganisationEditor(models.Model):
+    """A person who may edit an organisation's listings (Family Help's own, not in HSDS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisations_edited"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="editors")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="directory_one_editor_link"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} edits {self.organization}"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import RequestFactory
 
 from familyhelp.accounts.models import Role, RoleAssignment, Team, TeamMembership, User
 from familyhelp.accounts.tests.factories import AgencyFactory, TeamFactory, UserFactory, role
@@ -34,7 +35,11 @@ def test_the_user_model_is_accounts_user_signing_in_by_email(db):
     # Then their address is stored in lower case and they sign in with any case of it
     assert settings.AUTH_USER_MODEL == "accounts.User"
     assert User.objects.get().email == "sam.jones@wessexvale.example"
-    person = authenticate(username="SAM.JONES@wessexvale.example", password="long passphrase 1")
+    person = authenticate(
+        RequestFactory().post("/sign-in/"),
+        username="SAM.JONES@wessexvale.example",
+        password="long passphrase 1",
+    )
     assert person is not None and person.email == "sam.jones@wessexvale.example"
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from familyhelp.accounts import services
 from familyhelp.accounts.models import Role, RoleAssignment, TeamMembership, User
@@ -228,7 +228,11 @@ def test_deactivating_a_person_ends_their_sessions_at_once(council, council_admi
     assert not person.is_active and person.deactivated_at is not None
     for device in (laptop, phone):
         assert device.get("/django-admin/").status_code == 302
-    assert not Client().login(username=person.email, password="long enough passphrase")
+    assert not Client().login(
+        request=RequestFactory().post("/sign-in/"),
+        username=person.email,
+        password="long enough passphrase",
+    )
     assert Session.objects.filter(session_key=colleague.session.session_key).exists()
     event = last_event()
     assert (event.action, event.reason, event.values) == (

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from familyhelp.core import geo
 from familyhelp.core.models import Place, Postcode
@@ -155,7 +156,9 @@ def test_the_demo_superuser_is_created_once_and_can_sign_in(client, county):
     demo_load(today=TODAY, reset=True)
     users = get_user_model().objects.filter(email=ADMIN_USERNAME, is_superuser=True)
     assert users.count() == 1
-    assert client.login(username=ADMIN_USERNAME, password=ADMIN_PASSWORD)
+    assert client.login(
+        request=RequestFactory().post("/sign-in/"), username=ADMIN_USERNAME, password=ADMIN_PASSWORD
+    )
     assert client.get("/django-admin/directory/service/").status_code == 200
 
 

@@ -233,8 +233,11 @@ def feed_snapshot(base_url: str) -> dict:
 
 # available_apps makes the teardown flush TRUNCATE ... CASCADE: on PostgreSQL the search index
 # table (created outside the ORM in search.py) holds a foreign key to directory_service, and a
-# plain TRUNCATE of a referenced table is refused.
-@pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
+# plain TRUNCATE of a referenced table is refused. App names, not AppConfig paths.
+EVERY_APP = [name.split(".apps.")[0] for name in settings.INSTALLED_APPS]
+
+
+@pytest.mark.django_db(transaction=True, available_apps=EVERY_APP)
 def test_a_feed_pulled_from_a_live_directory_reproduces_it(live_server):
     """The live server serves the same database the import writes to, so the round trip is
     proved in the two phases the import is built from: the whole feed is downloaded first
@@ -266,7 +269,7 @@ def test_a_feed_pulled_from_a_live_directory_reproduces_it(live_server):
     assert {n: t.model.objects.count() for n, t in tables().items()}["service"] == counts["service"]
 
 
-@pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
+@pytest.mark.django_db(transaction=True, available_apps=EVERY_APP)
 def test_the_command_reports_a_feed_that_is_not_there_and_imports_nothing(live_server):
     f.ServiceFactory(name="Already here")
 

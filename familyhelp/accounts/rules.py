@@ -1,0 +1,114 @@
+"""Who may do what with people, roles and access: predicates for the `rules` package.
+
+Role predicates read the person's roles once per request (cached on the user object). Every view,
+API endpoint and selector asks these same rules through `user.has_perm(name, obj)`.
+"""
+
+import rules
+
+from familyhelp.accounts.models import Role
+
+ROLE_CACHE_ATTRIBUTE = "_familyhelp_role_codes"
+
+
+def role_codes(user) -> frozenset[str]:
+    """The codes of the roles the person holds (none when signed out or deactivated)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, ROLE_CACHE_ATTRIBUTE, None)
+    if cached is None:
+        cached = frozenset(user.role_assignments.values_list("role__code", flat=True))
+        setattr(user, ROLE_CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Call after changing a person's roles, so the next check reads them again."""
+    if hasattr(user, ROLE_CACHE_ATTRIBUTE):
+        delattr(user, ROLE_CACHE_ATTRIBUTE)
+
+
+def has_role(code: str):
+    return rules.predicate(lambda user: code in role_codes(user), name=f"has_role:{code}")
+
+
+@rules.predicate
+def is_system_administrator(user):
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or Role.SYSTEM_ADMINISTRATOR in role_codes(user)
+
+
+is_agency_administrator = has_role(Role.AGENCY_ADMINISTRATOR)
+is_directory_administrator = has_role("directory-administrator")
+is_organisation_editor = has_role("organisation-editor")
+is_practitioner = has_role("practitioner")
+is_front_door_officer = has_role("front-door-officer")
+is_family_keyworker = has_role("family-keyworker")
+is_team_manager = has_role("team-manager")
+is_data_analyst = has_role("data-analyst")
+is_auditor = has_role("auditor")
+
+
+@rules.predicate
+def may_break_glass(user):
+    if not role_codes(user):
+        return False
+    return user.role_assignments.filter(role__may_break_glass=True).exists()
+
+
+@rules.predicate
+def in_same_agency(user, person):
+    """`person` works for the same agency as the user (a User, or anything with agency_id)."""
+    agency_id = getattr(person, "agency_id", None)
+    return agency_id is not None and agency_id == getattr(user, "agency_id", None)
+
+
+@rules.predicate
+def is_that_agency(user, agency):
+    return agency is not None and agency.pk == getattr(user, "agency_id", None)
+
+
+@rules.predicate
+def is_self(user, person):
+    return person is not None and person.pk == getattr(user, "pk", None)
+
+
+@rules.predicate
+def holds_that_role(user, role):
+    return role is not None and role.code in role_codes(user)
+
+
+@rules.predicate
+def is_system_administrator_role(user, role):
+    return role is not None and role.code == Role.SYSTEM_ADMINISTRATOR
+
+
+# People: a system administrator manages anyone; an agency administrator only their own agency's.
+rules.add_perm("accounts.view_people", is_system_administrator | is_agency_administrator)
+rules.add_perm("accounts.invite_person", is_system_administrator | is_agency_administrator)
+rules.add_perm(
+    "accounts.manage_agency", is_system_administrator | (is_agency_administrator & is_that_agency)
+)
+# obj is the person (a User) being managed.
+rules.add_perm(
+    "accounts.manage_person", is_system_administrator | (is_agency_administrator & in_same_agency)
+)
+rules.add_perm(
+    "accounts.deactivate_person",
+    is_system_administrator | (is_agency_administrator & in_same_agency & ~is_self),
+)
+rules.add_perm(
+    "accounts.reset_second_factor",
+    is_system_administrator | (is_agency_administrator & in_same_agency & ~is_self),
+)
+rules.add_perm(
+    "accounts.unlock_account", is_system_administrator | (is_agency_administrator & in_same_agency)
+)
+# obj is the Role to give or take away: never one the administrator does not hold themselves,
+# and system administrator only by a system administrator.
+rules.add_perm(
+    "accounts.grant_role",
+    is_system_administrator
+    | (is_agency_administrator & holds_that_role & ~is_system_administrator_role),
+)

@@ -1,0 +1,3 @@
+"""URLs for the people pages (included by familyhelp/accounts/urls.py, namespace "accounts")."""
+
+urlpatterns = []

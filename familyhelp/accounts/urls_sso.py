@@ -1,0 +1,3 @@
+"""URLs for the sso pages (included by familyhelp/accounts/urls.py, namespace "accounts")."""
+
+urlpatterns = []
