@@ -15,10 +15,12 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from familyhelp.accounts.models import Role
 from familyhelp.core.models import Place, Postcode
 from familyhelp.core.services import postcodes_import
 from familyhelp.demo.county import LOCAL_AUTHORITY_CODE, TOWNS, postcodes_for
 from familyhelp.demo.generator import OrganisationGenerator, ServiceGenerator
+from familyhelp.demo.people import PEOPLE, demo_people_ensure
 from familyhelp.directory import models as directory
 from familyhelp.directory.search import index_services
 from familyhelp.directory.services.categories import taxonomy_import_categories
@@ -33,6 +35,7 @@ ADMIN_EMAIL = "admin@wessexvale.example"
 # A published demo password for a fictional county on a developer's machine, never production.
 ADMIN_PASSWORD = "wessex-vale-demo"  # noqa: S105
 ADMIN_URL = "http://127.0.0.1:8000/django-admin/"
+SIGN_IN_URL = "http://127.0.0.1:8000/sign-in/"
 
 ERROR_NOT_EMPTY = (
     "The directory already has records ({count:,} services). Use --reset to replace "
@@ -41,6 +44,7 @@ ERROR_NOT_EMPTY = (
 
 # Children before parents, so nothing is deleted while something still points at it.
 DIRECTORY_MODELS = (
+    directory.OrganisationEditor,
     directory.Attribute,
     directory.Language,
     directory.Phone,
@@ -192,7 +196,7 @@ def demo_load(
 
 
 def demo_admin_ensure() -> DemoLogin:
-    """The demo's Django admin superuser exists with the published demo password."""
+    """The demo's superuser and a person for each role exist, with the demo password."""
     user_model = get_user_model()
     with transaction.atomic():
         # Email is the login (accounts.User); a system administrator belongs to no agency.
@@ -202,18 +206,30 @@ def demo_admin_ensure() -> DemoLogin:
         user.is_staff = user.is_superuser = user.is_active = True
         user.set_password(ADMIN_PASSWORD)
         user.save()
+        demo_people_ensure(ADMIN_PASSWORD)
     return demo_logins()[0]
 
 
 def demo_logins() -> list[DemoLogin]:
+    """The superuser for the Django admin, then one person for each role, in the roles' order."""
+    people = [
+        DemoLogin(role=name, username=email, password=ADMIN_PASSWORD, url=SIGN_IN_URL)
+        for name, email in _role_names_and_emails()
+    ]
     return [
         DemoLogin(
             role="Django admin (superuser)",
             username=ADMIN_USERNAME,
             password=ADMIN_PASSWORD,
             url=ADMIN_URL,
-        )
+        ),
+        *people,
     ]
+
+
+def _role_names_and_emails():
+    names = dict(Role.objects.values_list("code", "name"))
+    return [(names.get(person.role, person.role), person.email) for person in PEOPLE]
 
 
 def _import_postcodes(postcodes, show_progress) -> int:

@@ -169,3 +169,36 @@ def test_demo_logins_prints_the_admin_login():
     assert ADMIN_USERNAME in text
     assert ADMIN_PASSWORD in text
     assert "http://127.0.0.1:8000/django-admin/" in text
+
+
+def test_the_demo_has_a_person_for_every_role_in_agencies_and_teams(county):
+    from familyhelp.accounts.models import Role, User
+    from familyhelp.audit.models import AuditEvent
+    from familyhelp.directory.models import OrganisationEditor
+
+    demo_load(today=TODAY, reset=True)
+    demo_load(today=TODAY, reset=True)  # a second load changes nothing
+
+    for role in Role.objects.all():
+        holders = User.objects.filter(role_assignments__role=role, is_active=True)
+        assert holders.count() == 1, role.code
+        person = holders.get()
+        assert person.check_password(ADMIN_PASSWORD)
+        if role.code != Role.SYSTEM_ADMINISTRATOR:
+            assert person.agency is not None and person.team_memberships.exists(), role.code
+    editor = User.objects.get(role_assignments__role__code="organisation-editor")
+    assert OrganisationEditor.objects.filter(user=editor).count() == 1
+    created = AuditEvent.objects.filter(actor_label="job:load_demo", action="create")
+    assert created.count() == Role.objects.count()
+
+
+def test_demo_logins_prints_a_sign_in_for_every_role():
+    from familyhelp.accounts.models import Role
+
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    for role in Role.objects.all():
+        assert role.name in text
+    assert "keyworker@wessexvale.example" in text
+    assert "http://127.0.0.1:8000/sign-in/" in text
