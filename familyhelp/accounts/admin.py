@@ -1,15 +1,20 @@
-"""The Django admin for people, agencies, teams and roles.
+"""The Django admin for people, agencies, teams and roles, for superusers.
 
-Changes made here bypass the services' agency rules and audit, so only superusers should use it
-until issue 4's administration pages exist.
+Agency administrators use the people pages (/people/), which apply the agency rules. Every change
+made here is still audited (AuditedAdminMixin), and unticking "active" ends the person's sessions
+at once, as deactivating them on the people pages does.
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils import timezone
 
 from familyhelp.accounts.models import Agency, Role, RoleAssignment, Team, TeamMembership, User
+from familyhelp.audit.admin_mixins import AuditedAdminMixin
+
+PERMISSION_CHANGES = {RoleAssignment: "permission_change", Role: "permission_change"}
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -41,7 +46,8 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    audit_actions = PERMISSION_CHANGES
     form = UserEditForm
     add_form = UserCreationForm
     list_display = ["email", "full_name", "agency", "job_title", "is_active", "is_staff"]
@@ -60,6 +66,17 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ["date_joined", "last_login", "deactivated_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        if change and "is_active" in form.changed_data:
+            obj.deactivated_at = timezone.now() if deactivating else None
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            from familyhelp.accounts.services import _end_sessions_of
+
+            _end_sessions_of(obj)
+
     add_fieldsets = [
         (
             None,
@@ -86,7 +103,8 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_actions = PERMISSION_CHANGES
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -94,7 +112,8 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_actions = PERMISSION_CHANGES
     list_display = ["name", "agency"]
     list_filter = ["agency"]
     list_select_related = ["agency"]
@@ -102,14 +121,16 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_actions = PERMISSION_CHANGES
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     readonly_fields = ["code"]
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_actions = PERMISSION_CHANGES
     list_display = ["user", "role", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "role"]
@@ -118,7 +139,8 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(admin.ModelAdmin):
+class TeamMembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_actions = PERMISSION_CHANGES
     list_display = ["user", "team", "created_at"]
     list_filter = ["team__agency"]
     list_select_related = ["user", "team__agency"]

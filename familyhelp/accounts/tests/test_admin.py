@@ -85,3 +85,72 @@ def test_the_admin_changes_a_persons_details(admin_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     person.refresh_from_db()
     assert person.job_title == "Lead health visitor"
+
+
+def test_changes_in_the_admin_are_audited_by_field_name_only(admin_client):
+    from familyhelp.audit.models import AuditEvent
+
+    person = UserFactory(roles=["practitioner"])
+    role_id = person.role_assignments.get().pk
+    response = admin_client.post(
+        f"/django-admin/accounts/user/{person.pk}/change/",
+        {
+            "email": person.email,
+            "full_name": "A New Name",
+            "job_title": person.job_title,
+            "fte": "0.50",
+            "agency": person.agency_id,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+            "team_memberships-TOTAL_FORMS": "0",
+            "team_memberships-INITIAL_FORMS": "0",
+            "role_assignments-TOTAL_FORMS": "1",
+            "role_assignments-INITIAL_FORMS": "1",
+            "role_assignments-0-id": role_id,
+            "role_assignments-0-user": person.pk,
+            "role_assignments-0-role": person.role_assignments.get().role_id,
+            "role_assignments-0-DELETE": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    events = list(AuditEvent.objects.order_by("sequence"))
+    removed = next(e for e in events if e.record_type == "accounts.roleassignment")
+    assert (removed.action, removed.record_id, removed.values["done"]) == (
+        "permission_change",
+        str(role_id),
+        "delete",
+    )
+    changed = next(e for e in events if e.record_type == "accounts.user")
+    assert changed.action == "change"
+    assert set(changed.fields_changed) >= {"full_name", "fte"}
+    assert "A New Name" not in str(changed.values)
+    assert not person.role_assignments.exists()
+
+
+def test_unticking_active_in_the_admin_ends_the_person_s_sessions(admin_client):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    person = UserFactory(is_staff=True)
+    device = Client()
+    device.force_login(person)
+    assert Session.objects.count() == 2
+    response = admin_client.post(
+        f"/django-admin/accounts/user/{person.pk}/change/",
+        {
+            "email": person.email,
+            "full_name": person.full_name,
+            "job_title": person.job_title,
+            "fte": "1.00",
+            "agency": person.agency_id,
+            "is_staff": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+            **NO_INLINE_ROWS,
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert not person.is_active and person.deactivated_at is not None
+    assert Session.objects.count() == 1
