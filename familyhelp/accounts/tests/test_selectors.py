@@ -9,7 +9,8 @@ def test_an_agency_administrator_sees_only_their_own_agencys_people(
     UserFactory(agency=school)
 
     # Even when asking for another agency's people, they see none of them
-    with django_assert_num_queries(2):  # the actor's roles, then the list
+    # The actor's roles, the list, then the roles and teams of everyone on it
+    with django_assert_num_queries(5):
         assert set(user_list(actor=council_admin)) == {council_admin, colleague}
     assert list(user_list(actor=council_admin, agency=school)) == []
 
@@ -18,9 +19,13 @@ def test_a_system_administrator_sees_everyone_and_can_narrow_to_one_agency(
     council, school, system_admin, django_assert_num_queries
 ):
     colleague, teacher = UserFactory(agency=council), UserFactory(agency=school)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         everyone = list(user_list(actor=system_admin))
-        [person.agency for person in everyone]  # agencies come with the people, no extra queries
+        # agencies, roles and teams come with the people, no extra queries
+        [
+            (p.agency, list(p.role_assignments.all()), list(p.team_memberships.all()))
+            for p in everyone
+        ]
     assert set(everyone) == {system_admin, colleague, teacher}
     assert list(user_list(actor=system_admin, agency=school)) == [teacher]
 

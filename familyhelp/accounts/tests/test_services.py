@@ -18,9 +18,24 @@ from familyhelp.accounts.services import (
 from familyhelp.accounts.tests.factories import TeamFactory, UserFactory, role
 from familyhelp.audit.models import AuditEvent
 
+SIGNING_IN = ["sign_in", "sign_in_failed", "sign_out"]
+
 
 def last_event():
-    return AuditEvent.objects.order_by("-sequence").first()
+    """The last audit event other than signing in and out (which the tests' clients cause)."""
+    return AuditEvent.objects.exclude(action__in=SIGNING_IN).order_by("-sequence").first()
+
+
+def assert_only_refusal(actor, action, record_id, refused, **values):
+    """The one audit event is the refusal itself: who tried what, on whom, and why it failed."""
+    event = AuditEvent.objects.exclude(action__in=SIGNING_IN).get()
+    assert (event.actor, event.action, event.record_type, event.record_id) == (
+        actor,
+        action,
+        "accounts.user",
+        record_id,
+    )
+    assert event.values == {"refused": refused, **values}
 
 
 # user_create
@@ -61,14 +76,15 @@ def test_an_agency_administrator_cannot_add_a_person_to_another_agency(council_a
     with pytest.raises(AccountsError, match=services.OUTSIDE_YOUR_AGENCY):
         user_create(actor=council_admin, email="x@vale.example", full_name="X", agency=school)
     assert not User.objects.filter(email="x@vale.example").exists()
-    assert not AuditEvent.objects.exists()
+    assert_only_refusal(council_admin, "create", "", "outside_agency", agency=school.pk)
 
 
 def test_a_person_without_an_administrator_role_cannot_add_anyone(council):
     practitioner = UserFactory(agency=council, roles=["practitioner"])
     with pytest.raises(AccountsError, match=services.NOT_AN_ADMINISTRATOR):
         user_create(actor=practitioner, email="x@vale.example", full_name="X", agency=council)
-    assert not AuditEvent.objects.exists()
+    assert not User.objects.filter(email="x@vale.example").exists()
+    assert_only_refusal(practitioner, "create", "", "not_an_administrator", agency=council.pk)
 
 
 def test_adding_an_email_already_in_use_in_another_case_is_refused(council, council_admin):
@@ -107,20 +123,24 @@ def test_an_agency_administrator_grants_a_role_they_hold_and_it_is_audited(counc
 
 
 @pytest.mark.parametrize(
-    ("code", "error"),
+    ("code", "error", "refused"),
     [
-        ("auditor", services.ROLE_NOT_HELD),
-        (Role.SYSTEM_ADMINISTRATOR, services.SYSTEM_ADMINISTRATOR_ONLY),
+        ("auditor", services.ROLE_NOT_HELD, "role_not_held"),
+        (
+            Role.SYSTEM_ADMINISTRATOR,
+            services.SYSTEM_ADMINISTRATOR_ONLY,
+            "system_administrator_only",
+        ),
     ],
 )
 def test_an_agency_administrator_cannot_grant_a_role_they_lack_or_system_administrator(
-    council, council_admin, code, error
+    council, council_admin, code, error, refused
 ):
     person = UserFactory(agency=council)
     with pytest.raises(AccountsError, match=error):
         user_assign_role(actor=council_admin, user=person, role=role(code))
     assert not person.role_assignments.exists()
-    assert not AuditEvent.objects.exists()
+    assert_only_refusal(council_admin, "permission_change", str(person.pk), refused, role=code)
 
 
 def test_an_agency_administrator_cannot_change_roles_in_another_agency(school, council_admin):
@@ -128,7 +148,7 @@ def test_an_agency_administrator_cannot_change_roles_in_another_agency(school, c
     with pytest.raises(AccountsError, match=services.OUTSIDE_YOUR_AGENCY):
         user_remove_role(actor=council_admin, user=teacher, role=role("practitioner"))
     assert teacher.role_assignments.count() == 1
-    assert not AuditEvent.objects.exists()
+    assert_only_refusal(council_admin, "permission_change", str(teacher.pk), "outside_agency")
 
 
 def test_a_system_administrator_grants_system_administrator(system_admin, council):
@@ -210,6 +230,9 @@ def test_joining_the_same_team_twice_is_refused(council, council_admin):
 def signed_in_client(user):
     client = Client()
     client.force_login(user)
+    session = client.session
+    session["accounts.mfa_satisfied_by"] = "test"
+    session.save()
     return client
 
 
@@ -252,7 +275,7 @@ def test_deactivating_someone_in_another_agency_is_refused_and_changes_nothing(
     teacher.refresh_from_db()
     assert teacher.is_active and teacher.deactivated_at is None
     assert Session.objects.filter(session_key=session).exists()
-    assert not AuditEvent.objects.exists()
+    assert_only_refusal(council_admin, "change", str(teacher.pk), "outside_agency")
 
 
 def test_an_administrator_cannot_deactivate_themselves(council_admin):
@@ -260,6 +283,7 @@ def test_an_administrator_cannot_deactivate_themselves(council_admin):
         user_deactivate(actor=council_admin, user=council_admin)
     council_admin.refresh_from_db()
     assert council_admin.is_active
+    assert_only_refusal(council_admin, "change", str(council_admin.pk), "self")
 
 
 def test_deactivating_twice_is_refused(council, council_admin):
