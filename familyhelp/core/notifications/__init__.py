@@ -34,6 +34,7 @@ SMS = "sms"
 TEMPLATES = {
     "invitation": "Invitation to set a password and join Family Help",
     "password_reset": "Link to reset a password",
+    "second_factor_reset": "An administrator reset your second factor: set it up at next sign-in",
 }
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@example.com"

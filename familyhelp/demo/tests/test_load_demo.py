@@ -152,7 +152,8 @@ def test_a_small_benchmark_directory_loads_with_everything_linked():
     assert Service.objects.filter(cost_options__isnull=True).count() > 250
 
 
-def test_the_demo_superuser_is_created_once_and_can_sign_in(client, county):
+def test_the_demo_superuser_is_created_once_and_can_sign_in(client, county, settings):
+    settings.MFA_SKIPPED_FOR_DEMO = True  # as config/settings/demo.py has it
     demo_load(today=TODAY, reset=True)
     users = get_user_model().objects.filter(email=ADMIN_USERNAME, is_superuser=True)
     assert users.count() == 1
