@@ -6,7 +6,7 @@ API endpoint and selector asks these same rules through `user.has_perm(name, obj
 
 import rules
 
-from familyhelp.accounts.models import Role
+from familyhelp.accounts.models import Role, TeamMembership
 
 ROLE_CACHE_ATTRIBUTE = "_familyhelp_role_codes"
 
@@ -70,6 +70,12 @@ def is_that_agency(user, agency):
 
 
 @rules.predicate
+def is_a_system_administrator(user, person):
+    """The person being managed is a system administrator or a superuser."""
+    return person is not None and bool(is_system_administrator.test(person))
+
+
+@rules.predicate
 def is_self(user, person):
     return person is not None and person.pk == getattr(user, "pk", None)
 
@@ -91,24 +97,52 @@ rules.add_perm(
     "accounts.manage_agency", is_system_administrator | (is_agency_administrator & is_that_agency)
 )
 # obj is the person (a User) being managed.
-rules.add_perm(
-    "accounts.manage_person", is_system_administrator | (is_agency_administrator & in_same_agency)
-)
+# An agency administrator never manages a system administrator (or a superuser), even one who
+# works for their agency: that would let them lock out or change the people above them.
+manages_within_agency = is_agency_administrator & in_same_agency & ~is_a_system_administrator
+rules.add_perm("accounts.manage_person", is_system_administrator | manages_within_agency)
 rules.add_perm(
     "accounts.deactivate_person",
-    is_system_administrator | (is_agency_administrator & in_same_agency & ~is_self),
+    is_system_administrator | (manages_within_agency & ~is_self),
 )
 rules.add_perm(
     "accounts.reset_second_factor",
-    is_system_administrator | (is_agency_administrator & in_same_agency & ~is_self),
+    is_system_administrator | (manages_within_agency & ~is_self),
 )
-rules.add_perm(
-    "accounts.unlock_account", is_system_administrator | (is_agency_administrator & in_same_agency)
-)
+rules.add_perm("accounts.unlock_account", is_system_administrator | manages_within_agency)
 # obj is the Role to give or take away: never one the administrator does not hold themselves,
 # and system administrator only by a system administrator.
 rules.add_perm(
     "accounts.grant_role",
     is_system_administrator
     | (is_agency_administrator & holds_that_role & ~is_system_administrator_role),
+)
+
+
+# Access (familyhelp/accounts/access.py, break_glass.py): break-glass and its review. -----------
+# A team manager manages the teams they are a member of.
+
+
+@rules.predicate
+def manages_a_team_of_the_user_who_broke_glass(user, access):
+    """obj is a BreakGlassAccess: the user is a team manager in a team its user belongs to."""
+    if access is None or not is_team_manager(user):
+        return False
+    return TeamMembership.objects.filter(
+        user_id=access.user_id, team__memberships__user=user
+    ).exists()
+
+
+@rules.predicate
+def is_own_break_glass(user, access):
+    return access is not None and access.user_id == getattr(user, "pk", None)
+
+
+rules.add_perm("accounts.break_glass", may_break_glass)
+rules.add_perm("accounts.view_break_glass_reviews", is_system_administrator | is_team_manager)
+# obj is the BreakGlassAccess. Nobody reviews their own emergency access.
+rules.add_perm(
+    "accounts.review_break_glass",
+    ~is_own_break_glass
+    & (is_system_administrator | manages_a_team_of_the_user_who_broke_glass),
 )

@@ -206,3 +206,18 @@ def test_reactivating_someone_in_another_agency_is_refused_and_audited(
     teacher.refresh_from_db()
     assert not teacher.is_active
     assert events()[-1].values == {"refused": "outside_agency"}
+
+
+def test_an_agency_administrator_cannot_manage_a_system_administrator_in_their_agency(
+    council, council_admin
+):
+    boss = UserFactory(agency=council, roles=[Role.SYSTEM_ADMINISTRATOR])
+    for permission in (
+        "accounts.manage_person",
+        "accounts.deactivate_person",
+        "accounts.reset_second_factor",
+        "accounts.unlock_account",
+    ):
+        assert not council_admin.has_perm(permission, boss), permission
+    colleague = UserFactory(agency=council, roles=["practitioner"])
+    assert council_admin.has_perm("accounts.manage_person", colleague)
