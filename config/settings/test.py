@@ -17,3 +17,9 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# --- Access (docs/access.md): a stand-in personal record, and test-only URLs ---
+# familyhelp/accounts/tests/records gives the access layer a personal record to test against
+# until the families and casework apps exist. It is never installed outside the tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "familyhelp.accounts.tests.records"]  # noqa: F405
+ROOT_URLCONF = "config.urls_test"

@@ -24,3 +24,29 @@ def items_for(user) -> list[NavigationItem]:
     return [
         item for item in NAVIGATION if item.permission is None or user.has_perm(item.permission)
     ]
+
+
+# Second factor (familyhelp/accounts/mfa.py): anyone signed in may get new recovery codes.
+NAVIGATION.append(NavigationItem("accounts:second-factor-new-recovery-codes", "Recovery codes"))
+
+# Access (familyhelp/accounts/break_glass.py): team managers review emergency access.
+NAVIGATION.append(
+    NavigationItem(
+        "accounts:break-glass-reviews",
+        "Emergency access reviews",
+        "accounts.view_break_glass_reviews",
+    )
+)
+
+# People (familyhelp/accounts/views/people.py): administrators manage their agency's people.
+NAVIGATION.append(NavigationItem("accounts:people", "People", "accounts.view_people"))
+
+# Sign-in (familyhelp/accounts/views/signin.py): everyone's own account page; administrators
+# see the accounts locked after too many failed sign-ins.
+NAVIGATION.append(NavigationItem("accounts:home", "Your account"))
+NAVIGATION.append(
+    NavigationItem("accounts:locked-accounts", "Locked accounts", "accounts.view_people")
+)
+
+# Audit log (familyhelp/audit/views.py): auditors, system administrators and team managers.
+NAVIGATION.append(NavigationItem("audit:search", "Audit log", "audit.search_log"))

@@ -1,0 +1,280 @@
+"""The permission matrix: every permission × every role × each relationship → allowed or refused.
+
+MATRIX is the one table. For each permission it lists, per relationship the person has to the
+object (or NO_OBJECT for a permission asked without one), the people who are ALLOWED; everyone
+else in SUBJECTS is refused. Each seeded role is tried alone, as are "no role" and a deactivated
+person holding every role. A permission registered with `rules` but missing from the table fails
+the suite, so a new action cannot be added without deciding who may do it.
+"""
+
+import datetime
+import importlib
+
+import pytest
+from django.utils import timezone
+from rules.permissions import permissions
+
+from familyhelp.accounts import access
+from familyhelp.accounts.models import BreakGlassAccess, Role, TeamMembership
+from familyhelp.accounts.relationships import PERMISSION_SCOPES
+from familyhelp.accounts.tests.factories import AgencyFactory, TeamFactory, UserFactory
+from familyhelp.accounts.tests.records.factories import ProtectedRecordFactory
+from familyhelp.directory.models import OrganisationEditor
+from familyhelp.directory.tests.factories import OrganizationFactory, ServiceFactory
+
+SEEDED_ROLES = [
+    code
+    for code, _, _ in importlib.import_module(
+        "familyhelp.accounts.migrations.0002_seed_roles"
+    ).ROLES
+]
+
+SYSTEM_ADMIN = "system-administrator"
+AGENCY_ADMIN = "agency-administrator"
+DIRECTORY_ADMIN = "directory-administrator"
+ORGANISATION_EDITOR = "organisation-editor"
+PRACTITIONER = "practitioner"
+FRONT_DOOR_OFFICER = "front-door-officer"
+KEYWORKER = "family-keyworker"
+TEAM_MANAGER = "team-manager"
+DATA_ANALYST = "data-analyst"
+AUDITOR = "auditor"
+NO_ROLE = "(no role)"
+DEACTIVATED = "(deactivated, holding every role)"
+
+SUBJECTS = [*SEEDED_ROLES, NO_ROLE, DEACTIVATED]
+EVERYONE_ACTIVE = frozenset([*SEEDED_ROLES, NO_ROLE])
+NOBODY = frozenset()
+
+# Relationships of the person to the object the permission is asked about.
+NO_OBJECT = "no object"
+SAME_AGENCY_PERSON = "a person in their agency"
+OTHER_AGENCY_PERSON = "a person in another agency"
+THEMSELVES = "themselves"
+OWN_AGENCY = "their own agency"
+OTHER_AGENCY = "another agency"
+AGENCY_ADMIN_ROLE = "the agency administrator role"
+PRACTITIONER_ROLE = "the practitioner role"
+SYSTEM_ADMIN_ROLE = "the system administrator role"
+ORGANISATION_NOT_LINKED = "an organisation they are not linked to"
+ORGANISATION_LINKED = "an organisation they are linked to as editor"
+SERVICE_NOT_LINKED = "a service of an organisation they are not linked to"
+SERVICE_LINKED = "a service of an organisation they are linked to as editor"
+RECORD_UNRELATED = "a record they have no relationship with"
+RECORD_LEAD_PROFESSIONAL = "a record they are lead professional for"
+RECORD_TEAM_AROUND_FAMILY = "a record they are in the team around the family for"
+RECORD_IN_TEAM = "a record of a team they belong to, no open request"
+RECORD_IN_TEAM_OPEN_REQUEST = "a record of a team they belong to, with an open request"
+RECORD_BREAK_GLASS = "a record they have unexpired break-glass access to"
+RECORD_BREAK_GLASS_EXPIRED = "a record their break-glass access has expired for"
+BREAK_GLASS_IN_THEIR_TEAM = "break-glass use by someone in a team they belong to"
+BREAK_GLASS_OTHER_TEAM = "break-glass use by someone in another team"
+BREAK_GLASS_THEIR_OWN = "their own break-glass use"
+
+ADMINS = {SYSTEM_ADMIN, AGENCY_ADMIN}
+DIRECTORY_ADMINS = {SYSTEM_ADMIN, DIRECTORY_ADMIN}
+LOG_READERS = {AUDITOR, SYSTEM_ADMIN, TEAM_MANAGER}
+
+MATRIX: dict[str, dict[str, frozenset[str] | set[str]]] = {
+    # People (familyhelp/accounts/rules.py)
+    "accounts.view_people": {NO_OBJECT: ADMINS},
+    "accounts.invite_person": {NO_OBJECT: ADMINS},
+    "accounts.manage_agency": {OWN_AGENCY: ADMINS, OTHER_AGENCY: {SYSTEM_ADMIN}},
+    "accounts.manage_person": {
+        SAME_AGENCY_PERSON: ADMINS,
+        OTHER_AGENCY_PERSON: {SYSTEM_ADMIN},
+        THEMSELVES: ADMINS,
+    },
+    "accounts.deactivate_person": {
+        SAME_AGENCY_PERSON: ADMINS,
+        OTHER_AGENCY_PERSON: {SYSTEM_ADMIN},
+        THEMSELVES: {SYSTEM_ADMIN},
+    },
+    "accounts.reset_second_factor": {
+        SAME_AGENCY_PERSON: ADMINS,
+        OTHER_AGENCY_PERSON: {SYSTEM_ADMIN},
+        THEMSELVES: {SYSTEM_ADMIN},
+    },
+    "accounts.unlock_account": {
+        SAME_AGENCY_PERSON: ADMINS,
+        OTHER_AGENCY_PERSON: {SYSTEM_ADMIN},
+        THEMSELVES: ADMINS,
+    },
+    "accounts.grant_role": {
+        AGENCY_ADMIN_ROLE: ADMINS,
+        PRACTITIONER_ROLE: {SYSTEM_ADMIN},
+        SYSTEM_ADMIN_ROLE: {SYSTEM_ADMIN},
+    },
+    # Break-glass (familyhelp/accounts/rules.py, access area)
+    "accounts.break_glass": {NO_OBJECT: {FRONT_DOOR_OFFICER, TEAM_MANAGER}},
+    "accounts.view_break_glass_reviews": {NO_OBJECT: {SYSTEM_ADMIN, TEAM_MANAGER}},
+    "accounts.review_break_glass": {
+        BREAK_GLASS_IN_THEIR_TEAM: {SYSTEM_ADMIN, TEAM_MANAGER},
+        BREAK_GLASS_OTHER_TEAM: {SYSTEM_ADMIN},
+        BREAK_GLASS_THEIR_OWN: NOBODY,
+    },
+    # The audit log (familyhelp/audit/rules.py)
+    "audit.search_log": {NO_OBJECT: LOG_READERS},
+    "audit.view_record_history": {NO_OBJECT: LOG_READERS},
+    "audit.export_log": {NO_OBJECT: LOG_READERS},
+    # The directory (familyhelp/directory/rules.py)
+    "directory.administer": {NO_OBJECT: DIRECTORY_ADMINS},
+    "directory.edit_organization": {
+        ORGANISATION_NOT_LINKED: DIRECTORY_ADMINS,
+        ORGANISATION_LINKED: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR},
+    },
+    "directory.edit_service": {
+        SERVICE_NOT_LINKED: DIRECTORY_ADMINS,
+        SERVICE_LINKED: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR},
+    },
+    # A personal record (the test-only stand-in until families and casework register theirs)
+    "testrecords.view_protectedrecord": {
+        RECORD_UNRELATED: NOBODY,
+        RECORD_LEAD_PROFESSIONAL: EVERYONE_ACTIVE,
+        RECORD_TEAM_AROUND_FAMILY: EVERYONE_ACTIVE,
+        RECORD_IN_TEAM: {TEAM_MANAGER},
+        RECORD_IN_TEAM_OPEN_REQUEST: {TEAM_MANAGER, FRONT_DOOR_OFFICER},
+        RECORD_BREAK_GLASS: EVERYONE_ACTIVE,
+        RECORD_BREAK_GLASS_EXPIRED: NOBODY,
+    },
+}
+
+
+# How each relationship is made, for the person being tried --------------------------------
+
+
+def _break_glass(user, *, minutes):
+    record = ProtectedRecordFactory()
+    BreakGlassAccess.objects.create(
+        user=user,
+        record_type="testrecords.protectedrecord",
+        record_id=str(record.pk),
+        family_id=record.family_id,
+        reason="A reason long enough to be accepted.",
+        expires_at=timezone.now() + datetime.timedelta(minutes=minutes),
+    )
+    return record
+
+
+def _in_team(user, **record_fields):
+    team = TeamFactory(agency=user.agency)
+    TeamMembership.objects.create(user=user, team=team)
+    return ProtectedRecordFactory(team=team, **record_fields)
+
+
+def _linked_organisation(user):
+    organisation = OrganizationFactory()
+    OrganisationEditor.objects.create(user=user, organization=organisation)
+    return organisation
+
+
+def _break_glass_use(by, minutes=30):
+    return BreakGlassAccess.objects.create(
+        user=by,
+        record_type="testrecords.protectedrecord",
+        record_id="1",
+        reason="A reason long enough to be accepted.",
+        expires_at=timezone.now() + datetime.timedelta(minutes=minutes),
+    )
+
+
+def _use_by_teammate(user):
+    team = TeamFactory(agency=user.agency)
+    TeamMembership.objects.create(user=user, team=team)
+    teammate = UserFactory(agency=user.agency, roles=[FRONT_DOOR_OFFICER])
+    TeamMembership.objects.create(user=teammate, team=team)
+    return _break_glass_use(teammate)
+
+
+def _use_in_other_team(user):
+    TeamMembership.objects.create(user=user, team=TeamFactory(agency=user.agency))
+    stranger = UserFactory(roles=[FRONT_DOOR_OFFICER])
+    TeamMembership.objects.create(user=stranger, team=TeamFactory(agency=stranger.agency))
+    return _break_glass_use(stranger)
+
+
+def _own_use(user):
+    # They are in a team with themselves, so only the "not your own" rule refuses it.
+    TeamMembership.objects.create(user=user, team=TeamFactory(agency=user.agency))
+    return _break_glass_use(user)
+
+
+RELATIONSHIPS = {
+    NO_OBJECT: lambda user: None,
+    SAME_AGENCY_PERSON: lambda user: UserFactory(agency=user.agency),
+    OTHER_AGENCY_PERSON: lambda user: UserFactory(agency=AgencyFactory()),
+    THEMSELVES: lambda user: user,
+    OWN_AGENCY: lambda user: user.agency,
+    OTHER_AGENCY: lambda user: AgencyFactory(),
+    AGENCY_ADMIN_ROLE: lambda user: Role.objects.get(code=AGENCY_ADMIN),
+    PRACTITIONER_ROLE: lambda user: Role.objects.get(code=PRACTITIONER),
+    SYSTEM_ADMIN_ROLE: lambda user: Role.objects.get(code=SYSTEM_ADMIN),
+    ORGANISATION_NOT_LINKED: lambda user: OrganizationFactory(),
+    ORGANISATION_LINKED: _linked_organisation,
+    SERVICE_NOT_LINKED: lambda user: ServiceFactory(),
+    SERVICE_LINKED: lambda user: ServiceFactory(organization=_linked_organisation(user)),
+    RECORD_UNRELATED: lambda user: ProtectedRecordFactory(request_open=True),
+    RECORD_LEAD_PROFESSIONAL: lambda user: ProtectedRecordFactory(lead_professional=user),
+    RECORD_TEAM_AROUND_FAMILY: lambda user: ProtectedRecordFactory(team_around_family=[user]),
+    RECORD_IN_TEAM: lambda user: _in_team(user, request_open=False),
+    RECORD_IN_TEAM_OPEN_REQUEST: lambda user: _in_team(user, request_open=True),
+    RECORD_BREAK_GLASS: lambda user: _break_glass(user, minutes=30),
+    RECORD_BREAK_GLASS_EXPIRED: lambda user: _break_glass(user, minutes=-1),
+    BREAK_GLASS_IN_THEIR_TEAM: _use_by_teammate,
+    BREAK_GLASS_OTHER_TEAM: _use_in_other_team,
+    BREAK_GLASS_THEIR_OWN: _own_use,
+}
+
+
+def _person(subject):
+    if subject == NO_ROLE:
+        return UserFactory()
+    if subject == DEACTIVATED:
+        return UserFactory(roles=SEEDED_ROLES, is_active=False)
+    return UserFactory(roles=[subject])
+
+
+CASES = [
+    pytest.param(
+        perm, relationship, subject, subject in allowed, id=f"{perm}|{relationship}|{subject}"
+    )
+    for perm, rows in MATRIX.items()
+    for relationship, allowed in rows.items()
+    for subject in SUBJECTS
+]
+
+
+# The tests -----------------------------------------------------------------------------------
+
+
+def test_every_registered_permission_has_an_entry_in_the_table():
+    missing = sorted(set(permissions) - set(MATRIX))
+    assert missing == [], f"Add these permissions to MATRIX, saying who may: {missing}"
+
+
+def test_the_table_names_only_registered_permissions_roles_and_relationships():
+    assert sorted(set(MATRIX) - set(permissions)) == []
+    for rows in MATRIX.values():
+        assert set(rows) <= set(RELATIONSHIPS)
+        for allowed in rows.values():
+            assert set(allowed) <= set(SUBJECTS)
+
+
+@pytest.mark.django_db
+def test_the_seeded_roles_are_the_ones_the_table_covers():
+    assert set(Role.objects.values_list("code", flat=True)) == set(SEEDED_ROLES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("perm", "relationship", "subject", "allowed"), CASES)
+def test_permission(perm, relationship, subject, allowed):
+    person = _person(subject)
+    obj = RELATIONSHIPS[relationship](person)
+    assert access.user_has_perm(person, perm, obj) is allowed
+    # Django's own check (used by navigation) agrees for everyone who is not a superuser.
+    assert person.has_perm(perm, obj) is allowed
+    # And where lists are filtered by the same permission, the record is listed exactly when
+    # it may be opened.
+    if perm in PERMISSION_SCOPES and obj is not None:
+        listed = access.visible_to(person, perm, type(obj).objects.all()).filter(pk=obj.pk)
+        assert listed.exists() is allowed
