@@ -73,9 +73,9 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
             obj.deactivated_at = timezone.now() if deactivating else None
         super().save_model(request, obj, form, change)
         if deactivating:
-            from familyhelp.accounts.services import _end_sessions_of
+            from familyhelp.accounts.services import user_end_sessions
 
-            _end_sessions_of(obj)
+            user_end_sessions(obj)
 
     add_fieldsets = [
         (

@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
 from familyhelp.accounts.models import User
-from familyhelp.accounts.services import USER_RECORD_TYPE, _end_sessions_of
+from familyhelp.accounts.services import USER_RECORD_TYPE, user_end_sessions
 from familyhelp.audit.services import audit_record
 from familyhelp.core import notifications
 
@@ -293,7 +293,7 @@ def second_factor_reset(*, actor: User, person: User, request=None) -> int:
             _audit_refused_reset(actor, person, "nothing_to_reset", request)
             refusal = NOTHING_TO_RESET.format(person=person)
         else:
-            ended = _end_sessions_of(person)
+            ended = user_end_sessions(person)
             audit_record(
                 actor=actor,
                 action="change",

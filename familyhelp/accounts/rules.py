@@ -6,7 +6,7 @@ API endpoint and selector asks these same rules through `user.has_perm(name, obj
 
 import rules
 
-from familyhelp.accounts.models import Role, TeamMembership
+from familyhelp.accounts.models import Role, RoleAssignment, TeamMembership
 
 ROLE_CACHE_ATTRIBUTE = "_familyhelp_role_codes"
 
@@ -20,6 +20,16 @@ def role_codes(user) -> frozenset[str]:
         cached = frozenset(user.role_assignments.values_list("role__code", flat=True))
         setattr(user, ROLE_CACHE_ATTRIBUTE, cached)
     return cached
+
+
+def remember_roles(people) -> None:
+    """Read everyone's roles in one query, for rules checked across a list of people."""
+    codes = {person.pk: set() for person in people}
+    assignments = RoleAssignment.objects.filter(user__in=list(codes))
+    for user_id, code in assignments.values_list("user_id", "role__code"):
+        codes[user_id].add(code)
+    for person in people:
+        setattr(person, ROLE_CACHE_ATTRIBUTE, frozenset(codes[person.pk]))
 
 
 def forget_roles(user) -> None:

@@ -240,7 +240,7 @@ def user_deactivate(*, actor: User, user: User, reason: str = "", request=None) 
         user.deactivated_at = timezone.now()
         user.full_clean()
         user.save(update_fields=["is_active", "deactivated_at"])
-        ended = _end_sessions_of(user)
+        ended = user_end_sessions(user)
         audit_record(
             actor=actor,
             action="change",
@@ -361,7 +361,7 @@ def _check_team_of_their_agency(*, user: User, team: Team) -> None:
         )
 
 
-def _end_sessions_of(user: User) -> int:
+def user_end_sessions(user: User) -> int:
     """Delete the person's sessions from the database session store; returns how many.
 
     Sessions are signed blobs keyed by id, so finding a person's means decoding each unexpired

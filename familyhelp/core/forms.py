@@ -90,6 +90,9 @@ def field_component(field: forms.BoundField) -> tuple[str, dict]:
         value = field.value()
         params["value"] = "" if value is None else value
         input_type = getattr(widget, "input_type", "text")
+        if input_type == "password" and not getattr(widget, "render_value", False):
+            # A form shown again with errors never puts a typed password back into the page.
+            params["value"] = ""
         if input_type not in ("text", "hidden"):
             params["type"] = input_type
         if input_type == "number":

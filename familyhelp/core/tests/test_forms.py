@@ -92,3 +92,14 @@ def test_user_input_is_escaped():
     html = _render(form)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+class PasswordForm(GovukForm):
+    password = forms.CharField(label="Password", widget=forms.PasswordInput, min_length=12)
+
+
+def test_a_typed_password_is_never_put_back_into_the_page():
+    form = PasswordForm({"password": "too-short"})
+    assert not form.is_valid()
+    component, params = field_component(form["password"])
+    assert (component, params["type"], params["value"]) == ("input", "password", "")
