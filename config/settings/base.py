@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment with safe defaults."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -52,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "familyhelp.accounts.mfa.MfaRequiredMiddleware",
+    # Signs out a person idle for SESSION_IDLE_TIMEOUT_SECONDS, or whose account was deactivated.
+    "familyhelp.accounts.sessions.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into our "account locked" page.
@@ -69,7 +73,11 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "familyhelp.core.jinja2.environment",
             "autoescape": True,
-            "context_processors": ["familyhelp.core.context_processors.csp_nonce"],
+            "context_processors": [
+                "familyhelp.core.context_processors.csp_nonce",
+                # The signed-in header: navigation, "Sign out" and the timeout warning's settings.
+                "familyhelp.accounts.signin.header_context",
+            ],
         },
     },
     {
@@ -111,6 +119,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on: answers only the callback from an agency's provider (accounts/sso/).
+    "familyhelp.accounts.sso.backend.ProviderOIDCBackend",
 ]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "accounts:home"
@@ -123,10 +133,19 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
+# The NCSC password guidance: length over complexity, a deny list, no composition rules and no
+# expiry. The messages are GOV.UK style; see familyhelp/accounts/passwords.py and docs/sign-in.md.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "familyhelp.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {
+        "NAME": "familyhelp.accounts.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 256},
+    },
+    {"NAME": "familyhelp.accounts.passwords.DenyListValidator"},
+    {"NAME": "familyhelp.accounts.passwords.PersonalInformationValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -235,3 +254,54 @@ CONTENT_SECURITY_POLICY = {
 # Only config/settings/demo.py turns this on: the demo people then sign in without a one-time
 # code, and the sign-in page says so. Production refuses it.
 MFA_SKIPPED_FOR_DEMO = False
+
+# --- Sign-in (familyhelp/accounts: signin area; docs/sign-in.md) ---
+# Sessions end after this many seconds without a request; a warning appears two minutes before.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=2 * 60)
+# A password reset link works once, for this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=2 * 60 * 60)
+# django-axes: 5 failed sign-ins for one email address lock it for AXES_COOLOFF_MINUTES, from any
+# IP address. Not by IP: a council office shares one address, and distributed guessing uses many.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for ip_address, against rotating user agents; failures here are counted per
+# address whatever the user agent or IP, so that bypass does not apply (docs/sign-in.md).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+# Failures while locked do not push the unlock time back, so the page can say when it unlocks.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "familyhelp.accounts.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "familyhelp.accounts.views.signin.locked_out"
+# Neither the typed email address nor the password is copied into axes' records of the request.
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address", "password"]
+AXES_HTTP_RESPONSE_CODE = 429
+# Sign-ins are recorded in the audit log; axes need not keep a second copy of who signed in when.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Second factor (familyhelp/accounts/mfa.py). The name authenticator apps show for the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=SERVICE_NAME)
+
+# --- Single sign-on (familyhelp/accounts/sso/; docs/sso.md) ---
+# Each agency's OpenID Connect provider, a JSON object keyed by a slug used in the sign-in URL:
+# OIDC_PROVIDERS='{"wessex-entra": {"name": "Wessex Vale Council (Microsoft Entra ID)",
+#   "agency": "Wessex Vale Council", "issuer": "https://login.microsoftonline.com/<tenant>/v2.0",
+#   "client_id": "...", "client_secret": "...", "mfa_at_provider": true}}'
+OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default={})
+# Seconds to wait for a provider's discovery, token, userinfo and key endpoints.
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# Never create an account from a provider's claims: people are invited first.
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "familyhelp.accounts.sso.providers.sign_in_options"
+)
+
+# --- People and invitations (familyhelp/accounts/invitations.py; docs/people.md) ---
+# Days an invitation link works before the person must be sent a new one.
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=7)
+
+# --- Access (familyhelp/accounts/access.py, break_glass.py; docs/access.md) ---
+# Minutes a person's emergency (break-glass) access to one record lasts after they give a reason.
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
