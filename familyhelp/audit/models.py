@@ -19,6 +19,22 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", "Imported"
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk changes and deletes are refused by the application before any SQL is sent."""
+
+    def update(self, **kwargs):
+        from familyhelp.audit.services import refuse_tampering
+
+        refuse_tampering(operation="change", sequences=self.values_list("sequence", flat=True)[:20])
+
+    def delete(self):
+        from familyhelp.audit.services import refuse_tampering
+
+        refuse_tampering(operation="delete", sequences=self.values_list("sequence", flat=True)[:20])
+
+    delete.queryset_only = True  # as Django's own: no AuditEvent.objects.delete()
+
+
 class AuditEvent(models.Model):
     """One thing someone (or a named system job) did. Append-only, hash-chained.
 
@@ -59,6 +75,8 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-sequence"]
         constraints = [
@@ -78,7 +96,23 @@ class AuditEvent(models.Model):
             ),
             models.Index(fields=["family_id", "occurred_at"], name="audit_family_time"),
             models.Index(fields=["action", "occurred_at"], name="audit_action_time"),
+            # The search's order, (occurred_at, sequence) newest first, when no filter narrows it.
+            models.Index(fields=["occurred_at", "sequence"], name="audit_time_sequence"),
         ]
 
     def __str__(self):
         return f"#{self.sequence} {self.action} {self.record_type} {self.record_id}"
+
+    # The database's triggers refuse UPDATE and DELETE whatever sends them; these refuse an attempt
+    # through the application first, with a clear error, and record it (services.refuse_tampering).
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            from familyhelp.audit.services import refuse_tampering
+
+            refuse_tampering(operation="change", sequences=[self.sequence])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from familyhelp.audit.services import refuse_tampering
+
+        refuse_tampering(operation="delete", sequences=[self.sequence])

@@ -6,6 +6,7 @@ audit record never survives a change that was rolled back.
 """
 
 import json
+import sys
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -23,8 +24,103 @@ APPEND_LOCK_KEY = 4_305_812_877_001
 USER_AGENT_LENGTH = AuditEvent._meta.get_field("user_agent").max_length
 
 
+TAMPER_REFUSED = (
+    "The audit log is append-only: audit events cannot be changed or removed. "
+    "This attempt has been recorded in the audit log."
+)
+TAMPER_RECORD_TYPE = "audit.auditevent"
+RECORD_AFTER_ROLLBACK = "Record a refused attempt only after its transaction has rolled back."
+TAMPER_ACTIONS = {"add": "create", "change": "change", "delete": "delete"}
+MAX_SEQUENCES_RECORDED = 20
+
+
 class AuditError(Exception):
     pass
+
+
+class AuditTamperRefused(AuditError):
+    """An attempt through the application to change, remove or forge audit events.
+
+    `record()` writes the attempt to the log in a transaction of its own; it must run after the
+    attempt's own transaction has rolled back (outside any atomic block), or it would roll back
+    with it. AuditEvent's methods call it at once when no transaction is open; otherwise a
+    request's handler calls it once the view's transactions have ended (see apps.py).
+    """
+
+    def __init__(self, *, operation, sequences=(), actor=None, request=None):
+        super().__init__(TAMPER_REFUSED)
+        self.operation = operation
+        self.sequences = [int(sequence) for sequence in sequences if sequence is not None]
+        self.actor = actor
+        self.request = request
+        self.recorded = False
+
+    def record(self, request=None) -> AuditEvent | None:
+        if self.recorded:
+            return None
+        request = request or self.request
+        actor = self.actor
+        if actor is None and request is not None and request.user.is_authenticated:
+            actor = request.user
+        event = audit_tampering_refused(
+            operation=self.operation, sequences=self.sequences, actor=actor, request=request
+        )
+        self.recorded = True
+        return event
+
+
+def audit_tampering_refused(*, operation, sequences=(), actor=None, request=None) -> AuditEvent:
+    """Record a refused attempt to add, change or delete audit events, in its own transaction.
+
+    Call it outside any atomic block, after the attempt's transaction rolled back: inside one, the
+    record would roll back with it, so that is refused (a durable block).
+    """
+    sequences = list(sequences)
+    try:
+        with transaction.atomic(durable=True):
+            return audit_record(
+                actor=actor,
+                actor_label="" if actor is not None else "application",
+                action=TAMPER_ACTIONS[operation],
+                record_type=TAMPER_RECORD_TYPE,
+                record_id=str(sequences[0]) if len(sequences) == 1 else "",
+                values={
+                    "refused": "append_only",
+                    "operation": operation,
+                    "events": sequences[:MAX_SEQUENCES_RECORDED],
+                    "event_count": len(sequences),
+                },
+                request=request,
+                reason="Audit events cannot be changed or removed.",
+            )
+    except RuntimeError as nested:
+        raise AuditError(RECORD_AFTER_ROLLBACK) from nested
+
+
+def _outside_any_transaction() -> bool:
+    try:
+        with transaction.atomic(durable=True):
+            return True
+    except RuntimeError:
+        return False
+
+
+def record_refused_tampering_of_failed_request(sender, request=None, **kwargs):
+    """got_request_exception: the view's transactions have ended, so a refusal raised inside one
+    can now be recorded."""
+    error = sys.exc_info()[1]
+    if isinstance(error, AuditTamperRefused) and not error.recorded and _outside_any_transaction():
+        error.record(request)
+
+
+def refuse_tampering(*, operation, sequences=(), actor=None, request=None):
+    """Refuse an attempt through the application; record it now when no transaction is open."""
+    refusal = AuditTamperRefused(
+        operation=operation, sequences=sequences, actor=actor, request=request
+    )
+    if _outside_any_transaction():
+        refusal.record()
+    raise refusal
 
 
 def audit_record(

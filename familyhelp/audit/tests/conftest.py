@@ -44,3 +44,48 @@ def check_deferred_constraints_now():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+# --- The audit log's pages (readers, scope, signed-in clients) ---
+
+MFA_SATISFIED_SESSION_KEY = "accounts.mfa_satisfied_by"
+
+
+def sign_in(client, user):
+    """Signed in with the second factor already satisfied, as the page tests need."""
+    client.force_login(user)
+    session = client.session
+    session[MFA_SATISFIED_SESSION_KEY] = "test"
+    session.save()
+    return client
+
+
+@pytest.fixture
+def auditor(db):
+    from familyhelp.accounts.tests.factories import UserFactory
+
+    return UserFactory(
+        email="auditor@wessexvale.example", full_name="Ada Auditor", roles=["auditor"]
+    )
+
+
+@pytest.fixture
+def manager_team(db):
+    """A team manager, a member of their team, and someone in another team of the same agency."""
+    from familyhelp.accounts.models import TeamMembership
+    from familyhelp.accounts.tests.factories import AgencyFactory, TeamFactory, UserFactory
+
+    agency = AgencyFactory(name="Wessex Vale Council")
+    team, other_team = (
+        TeamFactory(agency=agency, name="North"),
+        TeamFactory(agency=agency, name="South"),
+    )
+    manager = UserFactory(email="manager@wessexvale.example", agency=agency, roles=["team-manager"])
+    member = UserFactory(email="member@wessexvale.example", agency=agency, roles=["practitioner"])
+    outsider = UserFactory(
+        email="outsider@wessexvale.example", agency=agency, roles=["practitioner"]
+    )
+    TeamMembership.objects.create(user=manager, team=team)
+    TeamMembership.objects.create(user=member, team=team)
+    TeamMembership.objects.create(user=outsider, team=other_team)
+    return manager, member, outsider

@@ -1,8 +1,9 @@
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from familyhelp.audit.models import AuditEvent
+from familyhelp.audit.services import TAMPER_REFUSED, AuditTamperRefused
 
 REFUSED = "append-only"
 
@@ -22,19 +23,38 @@ def refused(change):
         change()
 
 
+def refused_by_the_application(change):
+    with pytest.raises(AuditTamperRefused, match=TAMPER_REFUSED), transaction.atomic():
+        change()
+
+
 def test_updates_through_the_orm_are_refused(logged):
     event = AuditEvent.objects.get(sequence=2)
     event.reason = "covering tracks"
 
-    refused(lambda: event.save())
-    refused(lambda: AuditEvent.objects.filter(sequence=2).update(reason="covering tracks"))
+    refused_by_the_application(lambda: event.save())
+    refused_by_the_application(
+        lambda: AuditEvent.objects.filter(sequence=2).update(reason="covering tracks")
+    )
 
     assert snapshot() == logged
 
 
 def test_deletes_through_the_orm_are_refused(logged):
-    refused(lambda: AuditEvent.objects.get(sequence=2).delete())
-    refused(lambda: AuditEvent.objects.all().delete())
+    refused_by_the_application(lambda: AuditEvent.objects.get(sequence=2).delete())
+    refused_by_the_application(lambda: AuditEvent.objects.all().delete())
+
+    assert snapshot() == logged
+
+
+def test_the_database_refuses_an_update_even_when_the_application_is_bypassed(logged):
+    event = AuditEvent.objects.get(sequence=2)
+    event.reason = "covering tracks"
+
+    # models.Model.save skips AuditEvent.save's own refusal: only the trigger stands in the way.
+    refused(lambda: models.Model.save(event))
+    refused(lambda: models.QuerySet.update(AuditEvent.objects.filter(sequence=2), reason="x"))
+    refused(lambda: models.QuerySet.delete(AuditEvent.objects.filter(sequence=2)))
 
     assert snapshot() == logged
 
