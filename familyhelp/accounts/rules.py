@@ -153,6 +153,5 @@ rules.add_perm("accounts.view_break_glass_reviews", is_system_administrator | is
 # obj is the BreakGlassAccess. Nobody reviews their own emergency access.
 rules.add_perm(
     "accounts.review_break_glass",
-    ~is_own_break_glass
-    & (is_system_administrator | manages_a_team_of_the_user_who_broke_glass),
+    ~is_own_break_glass & (is_system_administrator | manages_a_team_of_the_user_who_broke_glass),
 )
