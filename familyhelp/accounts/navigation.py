@@ -13,21 +13,31 @@ class NavigationItem:
     text: str
     # A `rules` permission name; None means every signed-in person sees it.
     permission: str | None = None
+    # False: listed on "Your account" only, keeping the header short on a phone.
+    in_header: bool = True
 
 
 NAVIGATION: list[NavigationItem] = []
 
 
-def items_for(user) -> list[NavigationItem]:
+def items_for(user, *, header: bool = False) -> list[NavigationItem]:
+    """The items the person may use: all of them for "Your account", fewer for the header."""
     if user is None or not user.is_authenticated:
         return []
     return [
-        item for item in NAVIGATION if item.permission is None or user.has_perm(item.permission)
+        item
+        for item in NAVIGATION
+        if (item.in_header or not header)
+        and (item.permission is None or user.has_perm(item.permission))
     ]
 
 
 # Second factor (familyhelp/accounts/mfa.py): anyone signed in may get new recovery codes.
-NAVIGATION.append(NavigationItem("accounts:second-factor-new-recovery-codes", "Recovery codes"))
+NAVIGATION.append(
+    NavigationItem(
+        "accounts:second-factor-new-recovery-codes", "Get new recovery codes", in_header=False
+    )
+)
 
 # Access (familyhelp/accounts/break_glass.py): team managers review emergency access.
 NAVIGATION.append(
@@ -45,7 +55,9 @@ NAVIGATION.append(NavigationItem("accounts:people", "People", "accounts.view_peo
 # see the accounts locked after too many failed sign-ins.
 NAVIGATION.append(NavigationItem("accounts:home", "Your account"))
 NAVIGATION.append(
-    NavigationItem("accounts:locked-accounts", "Locked accounts", "accounts.view_people")
+    NavigationItem(
+        "accounts:locked-accounts", "Locked accounts", "accounts.view_people", in_header=False
+    )
 )
 
 # Audit log (familyhelp/audit/views.py): auditors, system administrators and team managers.

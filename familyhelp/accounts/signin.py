@@ -237,12 +237,14 @@ def account_summary(*, user: User) -> AccountSummary:
     """What "Your account" shows: the person, their agency, teams, roles and what they may use."""
     teams = list(Team.objects.filter(memberships__user=user).select_related("agency"))
     roles = list(Role.objects.filter(assignments__user=user).order_by("name"))
-    return AccountSummary(user=user, teams=teams, roles=roles, navigation=_navigation(user, ""))
+    here = reverse("accounts:home")
+    navigation = [item for item in _navigation(user, "", header=False) if item["href"] != here]
+    return AccountSummary(user=user, teams=teams, roles=roles, navigation=navigation)
 
 
-def _navigation(user, current_path: str) -> list[dict]:
+def _navigation(user, current_path: str, *, header: bool = True) -> list[dict]:
     items = []
-    for item in items_for(user):
+    for item in items_for(user, header=header):
         try:
             href = reverse(item.url_name)
         except NoReverseMatch:

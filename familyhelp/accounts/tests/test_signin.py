@@ -220,3 +220,20 @@ def test_the_current_section_is_marked_in_the_header(client, person):
     client.force_login(person)
     html = client.get(reverse("accounts:home")).content.decode()
     assert re.search(r'href="/account/"\s+aria-current="true"', html)
+
+
+def test_the_header_stays_short_and_your_account_lists_everything_the_person_may_use(client, db):
+    from familyhelp.accounts.models import Role
+
+    admin = UserFactory(roles=[Role.AGENCY_ADMINISTRATOR])
+    client.force_login(admin)
+    session = client.session
+    session["accounts.mfa_satisfied_by"] = "test"
+    session.save()
+    header_only = client.get("/").content.decode()
+    account = client.get(reverse("accounts:home")).content.decode()
+    people, locked = reverse("accounts:people"), reverse("accounts:locked-accounts")
+    codes = reverse("accounts:second-factor-new-recovery-codes")
+    assert f'href="{people}"' in header_only
+    assert f'href="{locked}"' not in header_only and f'href="{codes}"' not in header_only
+    assert all(f'href="{link}"' in account for link in (people, locked, codes))
