@@ -10,7 +10,7 @@ MANAGE := $(PYTHON) manage.py
 DEMO_MANAGE := DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE)
 export UV_LINK_MODE := copy
 
-.PHONY: help install assets run demo test lint bench
+.PHONY: help install assets run demo test lint bench worker
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ demo: assets ## Reload the demo county from scratch into the database
 	$(DEMO_MANAGE) migrate --noinput
 	$(DEMO_MANAGE) load_demo --reset
 	$(DEMO_MANAGE) demo_logins
+
+worker: install ## Run the background task worker (the database queue; TASKS_BACKEND=redis for Redis)
+	$(DEMO_MANAGE) migrate --noinput
+	$(DEMO_MANAGE) worker
 
 lint: install ## ruff lint and format check, and the migrations check
 	$(UV) run --frozen ruff check .

@@ -23,3 +23,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
 # until the families and casework apps exist. It is never installed outside the tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "familyhelp.accounts.tests.records"]  # noqa: F405
 ROOT_URLCONF = "config.urls_test"
+
+# --- Background jobs (docs/background-jobs.md): tasks run as they are enqueued, so no test needs
+# a worker; the task and job tests switch to the database or Redis queue with override_settings.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}

@@ -69,3 +69,36 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.template}"
+
+
+class JobRun(models.Model):
+    """One run of a named daily job for one date (familyhelp/core/jobs.py).
+
+    The unique (job, run_date) row is the claim: whoever inserts it runs the job, everyone else
+    finds it and does nothing, so a daily job runs at most once a day however many schedulers or
+    workers start it. `counts` says what the job did, and `error` where it failed; neither ever
+    holds personal data.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    job = models.CharField(max_length=200)  # the dotted path listed in settings.DAILY_JOBS
+    run_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-run_date", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "run_date"], name="core_jobrun_once_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.job} for {self.run_date:%Y-%m-%d} ({self.get_status_display()})"
