@@ -4,9 +4,13 @@ Field names follow the standard so that the API, the tabular data package and th
 Extensions beyond the standard are marked as such.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from familyhelp.core.models import OpenReferralModel
@@ -90,7 +94,10 @@ class OrganizationIdentifier(OpenReferralModel):
 class ServiceQuerySet(models.QuerySet):
     def published(self):
         """What the public and the open API may see."""
-        return self.filter(status=Service.Status.ACTIVE)
+        # Freshness (familyhelp/stewardship): listings long past their review-by date are hidden.
+        from familyhelp.stewardship.freshness import not_hidden
+
+        return self.filter(status=Service.Status.ACTIVE).filter(not_hidden())
 
     def free(self):
         charged = CostOption.objects.filter(service=OuterRef("pk"), amount__gt=0)
@@ -499,3 +506,74 @@ class OrganisationEditor(models.Model):
 
     def __str__(self):
         return f"{self.user} edits {self.organization}"
+
+
+# --- Report a problem (issue 5 §5; familyhelp/directory/services/problems.py) ---
+
+PROBLEM_DETAILS_MAX_LENGTH = 1200
+
+
+class ProblemReport(models.Model):
+    """Someone told us a public service page is wrong (Family Help's own, not in HSDS).
+
+    Tracked until an editor of the organisation or a directory administrator resolves it. The
+    reporter is anonymous: only a salted hash of their IP address is kept (for the rate limit),
+    and their optional email address is kept only until they have been told it is resolved.
+    """
+
+    DETAILS_MAX_LENGTH = PROBLEM_DETAILS_MAX_LENGTH
+    NOTE_MAX_LENGTH = 1000
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", "The service has closed"
+        WRONG_DETAILS = "wrong_details", "Some of the details are wrong"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # What the reporter is shown and can quote, like "K7QP-3XMD".
+    reference = models.CharField(max_length=9, unique=True)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="problem_reports")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    details = models.TextField(**TEXT)
+    reporter_email = models.EmailField(**TEXT)
+    # HMAC-SHA256 of the IP address under a key derived from SECRET_KEY; never the address.
+    ip_hash = models.CharField(max_length=64, **TEXT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="problem_reports_resolved",
+    )
+    resolution_note = models.TextField(**TEXT)
+    # When the reporter was emailed that it was resolved (their address is then forgotten).
+    reporter_told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="problem_status_created"),
+            models.Index(fields=["ip_hash", "created_at"], name="problem_ip_created"),
+            models.Index(fields=["service", "created_at"], name="problem_service_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_at__isnull=True)
+                | Q(status="resolved", resolved_at__isnull=False),
+                name="problem_resolved_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("details"), PROBLEM_DETAILS_MAX_LENGTH),
+                name="problem_details_not_too_long",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Problem {self.reference} with {self.service_id}"

@@ -74,3 +74,9 @@ relationships.record_permission(
 def organisations_editable_by(user) -> QuerySet[Organization]:
     """The organisations whose listings the person may edit (all, for a directory admin)."""
     return access.visible_to(user, "directory.edit_organization", Organization.objects.all())
+
+
+# --- Report a problem (familyhelp/directory/views_problems.py; docs/problem-reports.md) ---
+# Who may open the problem reports list: administrators see every report, organisation editors
+# those about their organisations' services (each report is checked with directory.edit_service).
+rules.add_perm("directory.view_problem_reports", may_administer_directory | is_organisation_editor)

@@ -11,3 +11,25 @@ urlpatterns = [
     path("organisations/<uuid:organisation_id>/", views.organisation_detail, name="organisation"),
     path("whats-on/", views.whats_on, name="whats-on"),
 ]
+
+# --- Report a problem (familyhelp/directory/views_problems.py; docs/problem-reports.md) ---
+from familyhelp.directory import views_problems  # noqa: E402
+
+urlpatterns += [
+    path(
+        "services/<uuid:service_id>/report-a-problem/",
+        views_problems.report_problem,
+        name="report-problem",
+    ),
+    path(
+        "services/<uuid:service_id>/report-a-problem/sent/",
+        views_problems.report_problem_sent,
+        name="report-problem-sent",
+    ),
+    path("problem-reports/", views_problems.problem_reports, name="problem-reports"),
+    path(
+        "problem-reports/<uuid:report_id>/",
+        views_problems.problem_report_detail,
+        name="problem-report",
+    ),
+]

@@ -127,6 +127,9 @@ MATRIX: dict[str, dict[str, frozenset[str] | set[str]]] = {
         SERVICE_NOT_LINKED: DIRECTORY_ADMINS,
         SERVICE_LINKED: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR},
     },
+    # Report a problem (familyhelp/directory/rules.py): each report is then checked with
+    # directory.edit_service, so an editor sees only their organisations' reports.
+    "directory.view_problem_reports": {NO_OBJECT: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR}},
     # A personal record (the test-only stand-in until families and casework register theirs)
     "testrecords.view_protectedrecord": {
         RECORD_UNRELATED: NOBODY,

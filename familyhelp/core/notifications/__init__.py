@@ -35,6 +35,11 @@ TEMPLATES = {
     "invitation": "Invitation to set a password and join Family Help",
     "password_reset": "Link to reset a password",
     "second_factor_reset": "An administrator reset your second factor: set it up at next sign-in",
+    # Freshness (familyhelp/stewardship/jobs.py): 14 days before, on the day, 21 days after.
+    "review_reminder": "Reminder to check a directory listing, with a one-click confirm link",
+    # Report a problem (familyhelp/directory/services/problems.py): never the reporter's words.
+    "problem_reported": "Someone reported a problem with a service page, with a link to the report",
+    "problem_resolved": "The problem you reported with a service page has been resolved",
 }
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@example.com"
