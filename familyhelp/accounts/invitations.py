@@ -45,6 +45,7 @@ EMAIL_ALREADY_USED = (
     "There is already an account with this email address. Find the person in the list of "
     "people instead"
 )
+REFUSED_EMAIL_IN_USE = "email_in_use"
 NOT_INVITED = "{person} has already set a password, so there is no invitation to send."
 DEACTIVATED = "{person} has been deactivated. Reactivate them before sending an invitation."
 
@@ -112,7 +113,18 @@ def invitation_send(
     """Add a person with no password, give them teams and roles, and email them a link."""
     check_may_manage_agency(actor=actor, agency=agency, action="create", request=request)
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # Audited like any other refusal (without the typed address), so an administrator
+        # probing which addresses have accounts leaves a trail for the auditors.
+        audit_record(
+            actor=actor,
+            action="create",
+            record_type=USER_RECORD_TYPE,
+            record_id=existing.pk,
+            values={"refused": REFUSED_EMAIL_IN_USE},
+            request=request,
+        )
         raise AccountsError(EMAIL_ALREADY_USED)
     # Check every role before creating anyone, so a refused role leaves no half-made person.
     for role in roles:

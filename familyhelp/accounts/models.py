@@ -73,6 +73,11 @@ class Role(models.Model):
         default=False,
         help_text="Holders may open a record outside their relationship to it by giving a reason.",
     )
+    agency_administrators_may_grant = models.BooleanField(
+        default=False,
+        help_text="Agency administrators may give this role to people in their own agency (never "
+        "to themselves). Otherwise only a system administrator can.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -60,5 +60,23 @@ NAVIGATION.append(
     )
 )
 
+# Freshness (familyhelp/stewardship/views.py): directory administrators see overdue listings.
+NAVIGATION.append(
+    NavigationItem(
+        "stewardship:overdue", "Overdue listings", "directory.administer", in_header=False
+    )
+)
+
 # Audit log (familyhelp/audit/views.py): auditors, system administrators and team managers.
 NAVIGATION.append(NavigationItem("audit:search", "Audit log", "audit.search_log"))
+
+# Report a problem (familyhelp/directory/views_problems.py): reports about service pages, for
+# directory administrators and organisation editors. Listed on "Your account".
+NAVIGATION.append(
+    NavigationItem(
+        "directory:problem-reports",
+        "Problem reports",
+        "directory.view_problem_reports",
+        in_header=False,
+    )
+)

@@ -7,6 +7,9 @@ password rules, ends every session the person has, and lifts any lockout. Each s
 without the typed email address.
 """
 
+import contextlib
+from datetime import timedelta
+
 from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
@@ -15,6 +18,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
@@ -27,6 +31,7 @@ from familyhelp.accounts.signin import (
     normalise_email,
     user_for_email,
 )
+from familyhelp.audit.models import AuditEvent
 from familyhelp.audit.services import audit_record
 from familyhelp.core import notifications
 from familyhelp.core.forms import GovukForm
@@ -35,6 +40,8 @@ PASSWORD_RESET_RECORD_TYPE = "accounts.password_reset"  # noqa: S105
 ENTER_NEW_PASSWORD = "Enter a new password"  # noqa: S105
 # Moved here from the link, so the token leaves the address bar (and any Referer header).
 RESET_SESSION_TOKEN = "accounts.password_reset_token"  # noqa: S105 - a session key's name
+# Emails one person can be sent in an hour, however often someone asks (inbox flooding).
+DEFAULT_LINKS_PER_HOUR = 3
 
 
 class PasswordResetRequestForm(GovukForm):
@@ -88,6 +95,17 @@ def password_reset_request(*, request, email: str) -> None:
             request=request,
         )
         return
+    if _links_sent_recently(user) >= links_per_hour():
+        # Someone asking again and again fills the person's inbox; the answer stays the same.
+        audit_record(
+            actor=user,
+            action="create",
+            record_type=PASSWORD_RESET_RECORD_TYPE,
+            record_id=user.pk,
+            values={"link_sent": False, "throttled": True},
+            request=request,
+        )
+        return
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = request.build_absolute_uri(
@@ -108,13 +126,37 @@ def password_reset_request(*, request, email: str) -> None:
             "expires": reset_link_lifetime(),
         }
         transaction.on_commit(
-            lambda: notifications.send_email(
-                to=user.email,
-                template="password_reset",
-                personalisation=personalisation,
-                reference=f"password-reset-{user.pk}",
-            )
+            lambda: _send_link(user=user, personalisation=personalisation),
         )
+
+
+def _send_link(*, user: User, personalisation: dict) -> None:
+    """Email the link. A failure to send must not change the answer (a server error only for
+    addresses with an account would tell them apart); notifications logs it, without the
+    address."""
+    with contextlib.suppress(notifications.NotificationError):
+        notifications.send_email(
+            to=user.email,
+            template="password_reset",
+            personalisation=personalisation,
+            reference=f"password-reset-{user.pk}",
+        )
+
+
+def links_per_hour() -> int:
+    """How many reset emails one person can be sent in an hour (PASSWORD_RESET_LINKS_PER_HOUR)."""
+    return getattr(settings, "PASSWORD_RESET_LINKS_PER_HOUR", DEFAULT_LINKS_PER_HOUR)
+
+
+def _links_sent_recently(user: User) -> int:
+    """Reset emails sent to the person in the last hour, counted from the audit log (its
+    record-and-time index answers this)."""
+    return AuditEvent.objects.filter(
+        record_type=PASSWORD_RESET_RECORD_TYPE,
+        record_id=str(user.pk),
+        occurred_at__gte=timezone.now() - timedelta(hours=1),
+        values__link_sent=True,
+    ).count()
 
 
 def reset_link_lifetime() -> str:

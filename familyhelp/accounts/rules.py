@@ -91,8 +91,8 @@ def is_self(user, person):
 
 
 @rules.predicate
-def holds_that_role(user, role):
-    return role is not None and role.code in role_codes(user)
+def agency_administrators_may_grant_it(user, role):
+    return role is not None and role.agency_administrators_may_grant
 
 
 @rules.predicate
@@ -120,12 +120,15 @@ rules.add_perm(
     is_system_administrator | (manages_within_agency & ~is_self),
 )
 rules.add_perm("accounts.unlock_account", is_system_administrator | manages_within_agency)
-# obj is the Role to give or take away: never one the administrator does not hold themselves,
-# and system administrator only by a system administrator.
+# obj is the Role to give or take away. An agency administrator gives only the roles marked as
+# theirs to give (data: Role.agency_administrators_may_grant), never system administrator, and
+# never to themselves (the services refuse that); a system administrator gives any.
 rules.add_perm(
     "accounts.grant_role",
     is_system_administrator
-    | (is_agency_administrator & holds_that_role & ~is_system_administrator_role),
+    | (
+        is_agency_administrator & agency_administrators_may_grant_it & ~is_system_administrator_role
+    ),
 )
 
 

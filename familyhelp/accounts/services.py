@@ -20,7 +20,8 @@ from familyhelp.audit.services import audit_record
 
 NOT_AN_ADMINISTRATOR = "Only a system administrator or an agency administrator can manage people."
 OUTSIDE_YOUR_AGENCY = "You can only manage people in your own agency."
-ROLE_NOT_HELD = "You cannot give someone a role you do not hold yourself."
+ROLE_NOT_GRANTABLE = "Only a system administrator can give or take away that role."
+GRANT_TO_YOURSELF = "You cannot give yourself a role. Ask another administrator."
 SYSTEM_ADMINISTRATOR_ONLY = "Only a system administrator can give or take away that role."
 TEAM_OUTSIDE_AGENCY = "{team} is a team of {team_agency}, but {person} works for {agency}."
 ALREADY_HOLDS_ROLE = "{person} already has the role {role}."
@@ -37,7 +38,7 @@ USER_RECORD_TYPE = "accounts.user"
 # What a refused action's audit event records in values["refused"].
 REFUSED_NOT_AN_ADMINISTRATOR = "not_an_administrator"
 REFUSED_OUTSIDE_AGENCY = "outside_agency"
-REFUSED_ROLE_NOT_HELD = "role_not_held"
+REFUSED_ROLE_NOT_GRANTABLE = "role_not_grantable"
 REFUSED_SYSTEM_ADMINISTRATOR_ONLY = "system_administrator_only"
 REFUSED_SELF = "self"
 
@@ -307,12 +308,16 @@ def check_may_manage_person(*, actor: User, person: User, action: str, request=N
 
 def check_may_grant(*, actor: User, person: User | None, role: Role, request=None):
     """`person` is None while inviting someone who does not exist yet."""
-    if actor.has_perm("accounts.grant_role", role):
+    may_grant = actor.has_perm("accounts.grant_role", role)
+    to_themselves = person is not None and person.pk == actor.pk
+    if may_grant and (not to_themselves or rules.is_system_administrator(actor)):
         return
     if role.code == Role.SYSTEM_ADMINISTRATOR:
         code, message = REFUSED_SYSTEM_ADMINISTRATOR_ONLY, SYSTEM_ADMINISTRATOR_ONLY
+    elif not may_grant:
+        code, message = REFUSED_ROLE_NOT_GRANTABLE, ROLE_NOT_GRANTABLE
     else:
-        code, message = REFUSED_ROLE_NOT_HELD, ROLE_NOT_HELD
+        code, message = REFUSED_SELF, GRANT_TO_YOURSELF
     _refuse(
         actor=actor,
         action="permission_change",

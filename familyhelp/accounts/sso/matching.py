@@ -176,9 +176,18 @@ def external_identity_list(*, person: User) -> list[ExternalIdentity]:
 def external_identity_unlink(*, actor: User, identity_id: int, person: User, request=None) -> None:
     """Forget a person's link to an account at a provider, so the next sign-in there is
     matched by verified email again (for example after their organisation recreated it)."""
+    if not actor.has_perm("accounts.manage_person", person):
+        # Audited before raising, outside the transaction, like every other refusal.
+        audit_record(
+            actor=actor,
+            action="delete",
+            record_type=IDENTITY_RECORD_TYPE,
+            record_id=identity_id,
+            values={"refused": "not_permitted", "user": person.pk},
+            request=request,
+        )
+        raise SsoError(NOT_ALLOWED_TO_UNLINK)
     with transaction.atomic():
-        if not actor.has_perm("accounts.manage_person", person):
-            raise SsoError(NOT_ALLOWED_TO_UNLINK)
         identity = (
             ExternalIdentity.objects.select_for_update().filter(pk=identity_id, user=person).first()
         )

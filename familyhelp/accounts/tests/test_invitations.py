@@ -108,7 +108,7 @@ def test_the_expiry_comes_from_the_setting(settings, invite):
 
 
 def test_inviting_an_email_that_already_exists_is_refused(council, council_admin, request_):
-    UserFactory(email="alex.reid@wessexvale.example", agency=council)
+    existing = UserFactory(email="alex.reid@wessexvale.example", agency=council)
     with pytest.raises(AccountsError, match=invitations.EMAIL_ALREADY_USED):
         invitation_send(
             actor=council_admin,
@@ -119,6 +119,15 @@ def test_inviting_an_email_that_already_exists_is_refused(council, council_admin
         )
     assert User.objects.filter(email__iexact="alex.reid@wessexvale.example").count() == 1
     assert not Invitation.objects.exists() and outbox() == []
+    # The refusal is audited, naming the account but never the typed address.
+    [event] = AuditEvent.objects.all()
+    assert (event.actor, event.action, event.record_id, event.values) == (
+        council_admin,
+        "create",
+        str(existing.pk),
+        {"refused": invitations.REFUSED_EMAIL_IN_USE},
+    )
+    assert "alex.reid" not in f"{event.values} {event.reason} {event.actor_label}".lower()
 
 
 @pytest.mark.parametrize("code", ["auditor", Role.SYSTEM_ADMINISTRATOR])
@@ -137,7 +146,7 @@ def test_inviting_with_a_role_the_administrator_may_not_grant_creates_no_one(
     assert not User.objects.filter(email="new@wessexvale.example").exists()
     [event] = AuditEvent.objects.all()
     assert event.action == "permission_change" and event.values["refused"] in (
-        "role_not_held",
+        "role_not_grantable",
         "system_administrator_only",
     )
     assert outbox() == []
@@ -239,17 +248,23 @@ def test_a_used_link_cannot_be_used_again(invite):
     person.refresh_from_db()
     assert person.password == password_hash
     assert SESSION_KEY not in attacker.session
-    assert refusals()[-1]["refused"] == "already_used"
+    assert refusals()[-1] == {"refused": "already_used", "user": str(person.pk)}
+    assert AuditEvent.objects.filter(action="change", fields_changed=["password"]).count() == 1
 
 
 def test_an_expired_link_is_refused(invite):
     person, path = invite()
+    client = Client()
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
-        response = Client().post(path, {"password": GOOD_PASSWORD, "password_again": GOOD_PASSWORD})
+        response = client.post(path, {"password": GOOD_PASSWORD, "password_again": GOOD_PASSWORD})
     assert response.status_code == 410
     assert "This link has expired" in response.content.decode()
     person.refresh_from_db()
     assert not person.has_usable_password()
+    assert person.last_login is None
+    assert Invitation.objects.get(user=person).accepted_at is None
+    assert SESSION_KEY not in client.session
+    assert not AuditEvent.objects.filter(action__in=["change", "sign_in"], actor=person).exists()
     assert refusals() == [{"refused": "expired", "user": str(person.pk)}]
 
 

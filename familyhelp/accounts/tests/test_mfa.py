@@ -404,6 +404,8 @@ def test_a_replayed_code_is_refused_and_audited_as_a_replay(practitioner, enroll
         first = signed_in(practitioner)
         first.post(with_next("accounts:second-factor"), {"code": code})
         assert first.get(ORDINARY).status_code == 200
+    enrolled.refresh_from_db()
+    last_t = enrolled.last_t
     # Someone who saw the code uses it ten seconds later, still inside its 30-second window.
     with time_machine.travel(NOON + timedelta(seconds=10), tick=False):
         second = signed_in(practitioner)
@@ -411,7 +413,17 @@ def test_a_replayed_code_is_refused_and_audited_as_a_replay(practitioner, enroll
         assert response.status_code == 200
         assert mfa.CODE_DID_NOT_WORK in response.content.decode()
         assert second.get(ORDINARY).status_code == 302
+    assert DEVICE_ID_SESSION_KEY not in second.session
+    assert mfa.SATISFIED_BY_SESSION_KEY not in second.session
+    enrolled.refresh_from_db()
+    assert enrolled.last_t == last_t
+    assert enrolled.confirmed
+    assert events("sign_in", practitioner) == [
+        {"step": "second_factor", "method": "authenticator_app"}
+    ]
     assert events("sign_in_failed", practitioner) == [{"step": "second_factor", "why": "replayed"}]
+    [failed] = AuditEvent.objects.filter(action="sign_in_failed")
+    assert code not in str(failed.values)
 
 
 def test_too_many_wrong_codes_are_throttled_with_a_clear_message(practitioner, enrolled):

@@ -161,6 +161,17 @@ def test_resetting_someone_with_no_second_factor_says_there_is_nothing_to_do(adm
     assert refusal.values == {"second_factor": "reset_refused", "why": "nothing_to_reset"}
 
 
+def test_the_person_page_offers_a_reset_only_when_there_is_something_to_reset(
+    admin_client, council, keyworker
+):
+    newcomer = UserFactory(agency=council, full_name="Nia New", roles=["practitioner"])
+    person_page = reverse("accounts:person", kwargs={"person_id": newcomer.pk})
+
+    assert reset_url(newcomer) not in admin_client.get(person_page).content.decode()
+    person_page = reverse("accounts:person", kwargs={"person_id": keyworker.pk})
+    assert reset_url(keyworker) in admin_client.get(person_page).content.decode()
+
+
 def test_the_administrator_needs_their_own_second_factor_first(council_admin, keyworker):
     client = signed_in(council_admin)
     response = client.post(reset_url(keyworker))

@@ -9,6 +9,7 @@ from familyhelp.accounts import rules, services
 from familyhelp.accounts.models import Role, TeamMembership
 from familyhelp.accounts.services import (
     AccountsError,
+    user_assign_role,
     user_change_details,
     user_deactivate,
     user_reactivate,
@@ -146,7 +147,7 @@ def test_set_roles_changes_only_roles_the_administrator_may_grant(council, counc
 
 @pytest.mark.parametrize(
     ("code", "refused"),
-    [("auditor", "role_not_held"), (Role.SYSTEM_ADMINISTRATOR, "system_administrator_only")],
+    [("auditor", "role_not_grantable"), (Role.SYSTEM_ADMINISTRATOR, "system_administrator_only")],
 )
 def test_set_roles_refuses_a_role_they_may_not_grant_and_changes_nothing(
     council, council_admin, code, refused
@@ -160,14 +161,48 @@ def test_set_roles_refuses_a_role_they_may_not_grant_and_changes_nothing(
 
 
 def test_an_administrator_cannot_raise_their_own_role(council, council_admin):
+    before = held(council_admin)
     with pytest.raises(AccountsError, match=services.SYSTEM_ADMINISTRATOR_ONLY):
         user_set_roles(
             actor=council_admin,
             user=council_admin,
             roles=[role(Role.AGENCY_ADMINISTRATOR), role(Role.SYSTEM_ADMINISTRATOR)],
         )
-    assert Role.SYSTEM_ADMINISTRATOR not in held(council_admin)
-    assert events()[-1].values["refused"] == "system_administrator_only"
+    assert held(council_admin) == before
+    assert not council_admin.has_perm("accounts.manage_person", UserFactory(agency=None))
+    [event] = events()
+    assert (event.actor, event.action, event.record_id, event.values) == (
+        council_admin,
+        "permission_change",
+        str(council_admin.pk),
+        {"refused": "system_administrator_only", "role": Role.SYSTEM_ADMINISTRATOR},
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "refused", "message"),
+    [
+        ("auditor", "role_not_grantable", services.ROLE_NOT_GRANTABLE),
+        (
+            Role.SYSTEM_ADMINISTRATOR,
+            "system_administrator_only",
+            services.SYSTEM_ADMINISTRATOR_ONLY,
+        ),
+    ],
+)
+def test_an_administrator_cannot_give_themselves_or_anyone_a_role_they_do_not_hold(
+    council, council_admin, code, refused, message
+):
+    colleague = UserFactory(agency=council, roles=["practitioner"])
+    for person in (council_admin, colleague):
+        before = held(person)
+        with pytest.raises(AccountsError, match=message):
+            user_assign_role(actor=council_admin, user=person, role=role(code))
+        assert held(person) == before
+    assert [(e.actor, e.action, e.record_id, e.values) for e in events()] == [
+        (council_admin, "permission_change", str(person.pk), {"refused": refused, "role": code})
+        for person in (council_admin, colleague)
+    ]
 
 
 def test_the_rules_see_a_role_change_at_once(council, system_admin):
@@ -221,3 +256,25 @@ def test_an_agency_administrator_cannot_manage_a_system_administrator_in_their_a
         assert not council_admin.has_perm(permission, boss), permission
     colleague = UserFactory(agency=council, roles=["practitioner"])
     assert council_admin.has_perm("accounts.manage_person", colleague)
+
+
+def test_an_agency_administrator_gives_agency_roles_but_never_to_themselves(council):
+    # Given an agency administrator who holds no other role
+    admin = UserFactory(agency=council, roles=[Role.AGENCY_ADMINISTRATOR])
+    colleague = UserFactory(agency=council)
+    # They may give a colleague a role marked as an agency administrator's to give
+    user_assign_role(actor=admin, user=colleague, role=role("practitioner"))
+    assert held(colleague) == {"practitioner"}
+    # But not a role that reaches across agencies
+    with pytest.raises(AccountsError, match=services.ROLE_NOT_GRANTABLE):
+        user_assign_role(actor=admin, user=colleague, role=role("auditor"))
+    # And not to themselves, even a role they could give to others
+    with pytest.raises(AccountsError, match=services.GRANT_TO_YOURSELF):
+        user_assign_role(actor=admin, user=admin, role=role("team-manager"))
+    assert held(admin) == {Role.AGENCY_ADMINISTRATOR}
+    assert held(colleague) == {"practitioner"}
+    refusals = [e.values for e in events() if "refused" in e.values]
+    assert refusals == [
+        {"refused": "role_not_grantable", "role": "auditor"},
+        {"refused": "self", "role": "team-manager"},
+    ]

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from familyhelp.accounts import services
 from familyhelp.accounts.models import Invitation, Role, TeamMembership, User
 from familyhelp.accounts.tests.factories import TeamFactory, UserFactory, role
+from familyhelp.accounts.tests.test_mfa import confirmed_device
 from familyhelp.audit.models import AuditEvent
 from familyhelp.core.notifications.testing import outbox
 
@@ -152,9 +153,10 @@ def test_the_person_page_shows_details_and_the_actions_the_administrator_may_tak
         assert person_url(person, name) in page
 
 
-def test_the_person_page_links_to_other_areas_only_when_they_exist(council, council_admin):
+def test_the_person_page_links_to_other_areas_only_when_they_exist(council, system_admin):
     person = UserFactory(agency=council)
-    page = text(signed_in(council_admin).get(person_url(person)))
+    confirmed_device(person)
+    page = text(signed_in(system_admin).get(person_url(person)))
     # Each link appears exactly when its page is there to go to
     for name, wording in (
         ("accounts:reset-second-factor", "Reset second factor"),
@@ -166,6 +168,18 @@ def test_the_person_page_links_to_other_areas_only_when_they_exist(council, coun
             assert wording not in page
         else:
             assert wording in page and url in page
+
+
+def test_an_agency_administrator_is_not_offered_the_audit_log_they_may_not_read(
+    council, council_admin
+):
+    person = UserFactory(agency=council)
+    client = signed_in(council_admin)
+
+    page = text(client.get(person_url(person)))
+
+    assert "See the audit history" not in page
+    assert client.get(reverse("audit:search"), {"person": person.pk}).status_code == 404
 
 
 def test_opening_another_agencys_person_is_not_found_and_audited(school, council_admin):
@@ -230,7 +244,10 @@ def test_the_roles_page_offers_only_roles_the_administrator_may_grant(council, c
     person = UserFactory(agency=council, roles=["auditor"])
     page = text(signed_in(council_admin).get(person_url(person, "person-roles")))
     offered = set(re.findall(r'name="roles" type="checkbox" value="(\d+)"', page))
-    assert offered == {str(role("practitioner").pk), str(role(Role.AGENCY_ADMINISTRATOR).pk)}
+    grantable = Role.objects.filter(agency_administrators_may_grant=True)
+    assert offered == {str(pk) for pk in grantable.values_list("pk", flat=True)}
+    assert str(role("auditor").pk) not in offered
+    assert str(role(Role.SYSTEM_ADMINISTRATOR).pk) not in offered
     assert "They also hold Auditor" in page
 
 
@@ -250,7 +267,7 @@ def test_changing_roles_through_the_page(council, council_admin):
 @pytest.mark.parametrize(
     ("code", "message", "refused"),
     [
-        ("auditor", services.ROLE_NOT_HELD, "role_not_held"),
+        ("auditor", services.ROLE_NOT_GRANTABLE, "role_not_grantable"),
         (
             Role.SYSTEM_ADMINISTRATOR,
             services.SYSTEM_ADMINISTRATOR_ONLY,

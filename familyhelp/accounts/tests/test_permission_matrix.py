@@ -102,7 +102,7 @@ MATRIX: dict[str, dict[str, frozenset[str] | set[str]]] = {
     },
     "accounts.grant_role": {
         AGENCY_ADMIN_ROLE: ADMINS,
-        PRACTITIONER_ROLE: {SYSTEM_ADMIN},
+        PRACTITIONER_ROLE: ADMINS,
         SYSTEM_ADMIN_ROLE: {SYSTEM_ADMIN},
     },
     # Break-glass (familyhelp/accounts/rules.py, access area)

@@ -125,7 +125,7 @@ def test_an_agency_administrator_grants_a_role_they_hold_and_it_is_audited(counc
 @pytest.mark.parametrize(
     ("code", "error", "refused"),
     [
-        ("auditor", services.ROLE_NOT_HELD, "role_not_held"),
+        ("auditor", services.ROLE_NOT_GRANTABLE, "role_not_grantable"),
         (
             Role.SYSTEM_ADMINISTRATOR,
             services.SYSTEM_ADMINISTRATOR_ONLY,

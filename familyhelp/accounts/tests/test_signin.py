@@ -1,12 +1,15 @@
 """Signing in and out with a password, "Your account", the header, and their audit records."""
 
+import logging
 import re
 
 import pytest
+from django.contrib.auth.hashers import get_hasher
 from django.test import override_settings
 from django.urls import reverse
 
 from familyhelp.accounts import signin
+from familyhelp.accounts.models import User
 from familyhelp.accounts.tests.factories import TeamFactory, UserFactory
 from familyhelp.audit.models import AuditEvent
 
@@ -119,6 +122,93 @@ def test_failures_are_audited_without_the_typed_email(client, db):
     )
     assert "nobody@wessexvale.example" not in stored
     assert not AuditEvent.objects.filter(action="sign_in").exists()
+
+
+def test_a_wrong_password_is_refused_changes_nothing_and_is_audited(client, person):
+    before = (person.password, person.last_login, person.is_active)
+
+    response = _post_sign_in(client, person.email, "not the password at all")
+
+    assert response.status_code == 200
+    assert signin.SIGN_IN_FAILED in response.content.decode()
+    person.refresh_from_db()
+    assert (person.password, person.last_login, person.is_active) == before
+    assert "_auth_user_id" not in client.session
+    [event] = _events("sign_in_failed")
+    assert (event.actor, event.record_id, event.values) == (
+        person,
+        str(person.pk),
+        {"locked_out": False},
+    )
+    assert _events("sign_in") == []
+
+
+def test_an_unknown_email_is_refused_creates_nothing_and_is_audited(client, person):
+    people = list(User.objects.values_list("pk", "email", "password"))
+
+    response = _post_sign_in(client, "nobody@wessexvale.example")
+
+    assert response.status_code == 200
+    assert signin.SIGN_IN_FAILED in response.content.decode()
+    assert list(User.objects.values_list("pk", "email", "password")) == people
+    assert "_auth_user_id" not in client.session
+    [event] = _events("sign_in_failed")
+    assert (event.actor, event.actor_label, event.record_id) == (None, signin.UNKNOWN_ACCOUNT, "")
+
+
+@pytest.mark.parametrize("who", ["wrong password", "unknown", "deactivated", "invited"])
+def test_every_failed_sign_in_hashes_the_password_once_so_timing_reveals_nothing(
+    client, db, monkeypatch, who
+):
+    """An unknown address costs the same password hash as a known one (Django's ModelBackend
+    hashes a dummy password, and an unusable password is hashed too)."""
+    UserFactory(email="known@wessexvale.example")
+    UserFactory(email="gone.away@wessexvale.example", is_active=False)
+    invited = UserFactory(email="invited@wessexvale.example")
+    invited.set_unusable_password()
+    invited.save()
+    email = {
+        "wrong password": "known@wessexvale.example",
+        "unknown": "nobody@wessexvale.example",
+        "deactivated": "gone.away@wessexvale.example",
+        "invited": "invited@wessexvale.example",
+    }[who]
+    hashes = []
+    hasher = type(get_hasher())
+
+    def counted(original):
+        def method(self, *args, **kwargs):
+            if getattr(self, "_counting", False):  # verify() may call encode() itself
+                return original(self, *args, **kwargs)
+            hashes.append(original.__name__)
+            self._counting = True
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                self._counting = False
+
+        return method
+
+    monkeypatch.setattr(hasher, "encode", counted(hasher.encode))
+    monkeypatch.setattr(hasher, "verify", counted(hasher.verify))
+
+    response = _post_sign_in(client, email, "not the password at all")
+
+    assert signin.SIGN_IN_FAILED in response.content.decode()
+    assert len(hashes) == 1
+
+
+def test_failed_sign_ins_put_no_email_address_in_the_log_lines(client, db, caplog):
+    known = UserFactory(email="known@wessexvale.example")
+    with caplog.at_level(logging.DEBUG):
+        _post_sign_in(client, known.email, "not the password at all")
+        for _ in range(6):  # up to and past the lockout
+            _post_sign_in(client, "nobody@wessexvale.example")
+    # axes logs the failures and the lockout; AXES_SENSITIVE_PARAMETERS masks the address
+    assert "AXES" in caplog.text
+    assert "known@wessexvale.example" not in caplog.text
+    assert "nobody@wessexvale.example" not in caplog.text
+    assert "127.0.0.1" not in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -237,3 +327,11 @@ def test_the_header_stays_short_and_your_account_lists_everything_the_person_may
     assert f'href="{people}"' in header_only
     assert f'href="{locked}"' not in header_only and f'href="{codes}"' not in header_only
     assert all(f'href="{link}"' in account for link in (people, locked, codes))
+
+
+def test_your_account_tells_someone_with_no_roles_who_to_ask(client, db):
+    newcomer = UserFactory(roles=[])
+    client.force_login(newcomer)
+    html = client.get(reverse("accounts:home")).content.decode()
+    assert "You do not have any roles yet" in html
+    assert "Ask your agency administrator" in html

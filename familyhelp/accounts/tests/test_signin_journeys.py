@@ -203,6 +203,10 @@ def test_an_administrator_unlocks_a_locked_account(live_server, page, analyst):
     expect(page.get_by_role("cell", name=re.compile("^Ada Analyst"))).to_be_visible()
     expect(page.get_by_text("elsewhere@school.example")).to_have_count(0)
     assert_accessible(page)
+    # And the list fits a phone without scrolling sideways
+    page.set_viewport_size(PHONE)
+    assert_fits_the_screen(page)
+    page.set_viewport_size({"width": 1280, "height": 720})
     # And unlocks the account
     page.get_by_role("button", name="Unlock Ada Analyst").click()
     # Then it is unlocked, and the person can sign in at once

@@ -13,6 +13,7 @@ from django.utils import timezone
 from familyhelp.accounts import password_reset, passwords, signin
 from familyhelp.accounts.tests.factories import UserFactory
 from familyhelp.audit.models import AuditEvent
+from familyhelp.core.notifications import NotificationError
 from familyhelp.core.notifications.testing import outbox
 
 NEW_PASSWORD = "window lantern orchard march"
@@ -83,6 +84,23 @@ def test_an_unknown_or_deactivated_address_gets_the_same_answer_and_no_email(
     assert "If the email address you entered has a Family Help account" in page
 
 
+class RefusingBackend:
+    """A Notify that turns every message down (as a trial key does for outside addresses)."""
+
+    def send(self, message):
+        raise NotificationError("Notify refused the message")
+
+
+def test_an_email_that_cannot_be_sent_still_gets_the_same_answer(
+    client, person, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATIONS_BACKEND = f"{__name__}.RefusingBackend"
+    known = _ask(client, person.email, django_capture_on_commit_callbacks)
+    unknown = _ask(client, "nobody@wessexvale.example", django_capture_on_commit_callbacks)
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert known.url == reverse("accounts:password-reset-sent")
+
+
 def test_the_request_form_checks_the_address(client, db):
     response = client.post(RESET, {"email": "not an email"})
     assert response.status_code == 200
@@ -135,17 +153,74 @@ def test_a_used_link_does_not_work_again(client, person, django_capture_on_commi
     refused = AuditEvent.objects.filter(action="sign_in_failed").get()
     assert refused.actor == person
     assert refused.values == {"refused": "invalid_used_or_expired"}
+    person.refresh_from_db()
+    assert person.check_password(NEW_PASSWORD)  # still the password set with the link
+    assert AuditEvent.objects.filter(action="change", fields_changed=["password"]).count() == 1
 
 
 def test_an_expired_link_does_not_work(client, person, django_capture_on_commit_callbacks):
     _ask(client, person.email, django_capture_on_commit_callbacks)
     link = _link(person.email)
+    password_hash = person.password
     with time_machine.travel(timezone.now() + timedelta(hours=2, minutes=1)):
         response = client.get(_path(link))
     assert response.status_code == 400
     assert "A link works once, for 2 hours." in response.content.decode()
+    assert password_reset.RESET_SESSION_TOKEN not in client.session
     person.refresh_from_db()
+    assert person.password == password_hash
     assert not person.check_password(NEW_PASSWORD)
+    assert not AuditEvent.objects.filter(action="change").exists()
+    refused = AuditEvent.objects.filter(action="sign_in_failed").get()
+    assert (refused.actor, refused.record_type, refused.values) == (
+        person,
+        password_reset.PASSWORD_RESET_RECORD_TYPE,
+        {"refused": "invalid_used_or_expired"},
+    )
+
+
+def test_a_link_opened_elsewhere_cannot_be_reused_after_it_was_used(
+    client, person, django_capture_on_commit_callbacks
+):
+    # Someone else opened the same link first (the token now sits in their session)...
+    _ask(client, person.email, django_capture_on_commit_callbacks)
+    link = _link(person.email)
+    other = Client()
+    form_url = other.get(_path(link)).url
+    # ...then the person used it...
+    _set_password(client, link)
+    person.refresh_from_db()
+    password_hash = person.password
+    # ...so the other session's copy no longer works.
+    response = other.post(form_url, {"password": "another long passphrase here"})
+    assert response.status_code == 400
+    assert "This password reset link does not work" in response.content.decode()
+    person.refresh_from_db()
+    assert person.password == password_hash
+    assert person.check_password(NEW_PASSWORD)
+    assert AuditEvent.objects.filter(action="change", fields_changed=["password"]).count() == 1
+    refused = AuditEvent.objects.filter(action="sign_in_failed").get()
+    assert (refused.actor, refused.values) == (person, {"refused": "invalid_used_or_expired"})
+
+
+def test_asking_again_and_again_sends_at_most_3_emails_an_hour(
+    client, person, django_capture_on_commit_callbacks
+):
+    answers = [_ask(client, person.email, django_capture_on_commit_callbacks) for _ in range(5)]
+
+    assert {(a.status_code, a.url) for a in answers} == {
+        (302, reverse("accounts:password-reset-sent"))
+    }
+    assert len(outbox(to=person.email, template="password_reset")) == 3
+    events = AuditEvent.objects.filter(
+        record_type=password_reset.PASSWORD_RESET_RECORD_TYPE
+    ).order_by("sequence")
+    assert [e.values for e in events] == [{"link_sent": True}] * 3 + [
+        {"link_sent": False, "throttled": True}
+    ] * 2
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        _ask(client, person.email, django_capture_on_commit_callbacks)
+    assert len(outbox(to=person.email, template="password_reset")) == 4
 
 
 def test_a_link_that_expires_while_the_form_is_open_is_refused_on_saving(

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyhelp.accounts import signin
-from familyhelp.accounts.tests.factories import UserFactory
+from familyhelp.accounts.models import Role
+from familyhelp.accounts.tests.factories import AgencyFactory, UserFactory
 from familyhelp.audit.models import AuditEvent
 
 PASSWORD = "long enough passphrase"
@@ -131,6 +132,34 @@ def test_a_deactivated_persons_old_session_is_refused_and_audited(client, person
     # Nothing is left to refuse the next time.
     assert client.get("/").status_code == 200
     assert AuditEvent.objects.filter(action="sign_out").count() == 1
+
+
+def test_a_deactivated_administrators_old_session_can_change_nothing(client, db):
+    council = AgencyFactory()
+    admin = UserFactory(agency=council, roles=[Role.AGENCY_ADMINISTRATOR, "practitioner"])
+    colleague = UserFactory(agency=council, roles=["practitioner"])
+    client.force_login(admin)
+    session = client.session
+    session["accounts.mfa_satisfied_by"] = "test"
+    session.save()
+    # Deactivated behind the services' back, so the old session is still in the database.
+    type(admin).objects.filter(pk=admin.pk).update(is_active=False)
+    before = AuditEvent.objects.count()
+
+    response = client.post(
+        reverse("accounts:person-deactivate", kwargs={"person_id": colleague.pk}),
+        {"reason": "Done with the old session"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:sign-in")
+    colleague.refresh_from_db()
+    assert colleague.is_active and colleague.deactivated_at is None
+    assert "_auth_user_id" not in client.session
+    new = list(AuditEvent.objects.order_by("sequence")[before:])
+    assert [(e.actor, e.action, e.values) for e in new] == [
+        (admin, "sign_out", {"reason": "deactivated"})
+    ]
 
 
 def test_a_session_naming_a_person_who_no_longer_exists_is_refused(client, db):

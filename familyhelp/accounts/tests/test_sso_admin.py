@@ -125,7 +125,13 @@ def test_the_service_refuses_and_changes_nothing(council, linked):
         external_identity_unlink(actor=colleague, identity_id=identity.pk, person=person)
 
     assert ExternalIdentity.objects.filter(pk=identity.pk).exists()
-    assert not AuditEvent.objects.filter(action="delete").exists()
+    [refused] = AuditEvent.objects.filter(action="delete")
+    assert (refused.actor, refused.record_type, refused.record_id, refused.values) == (
+        colleague,
+        "accounts.externalidentity",
+        str(identity.pk),
+        {"refused": "not_permitted", "user": str(person.pk)},
+    )
 
 
 def test_unlinking_twice_says_nothing_changed(council_admin, linked):

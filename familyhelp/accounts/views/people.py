@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from familyhelp.accounts import invitations, selectors, services
+from familyhelp.accounts import invitations, mfa, selectors, services
 from familyhelp.accounts.forms_people import (
     DeactivateForm,
     DetailsForm,
@@ -256,10 +256,12 @@ def person(request, person_id):
             and actor.has_perm("accounts.deactivate_person", person),
             "reset_second_factor_url": (
                 optional_url("accounts:reset-second-factor", person_id=person.pk)
-                if person.is_active and actor.has_perm("accounts.reset_second_factor", person)
+                if person.is_active
+                and actor.has_perm("accounts.reset_second_factor", person)
+                and _has_second_factor(person)
                 else None
             ),
-            "audit_url": _audit_url(person),
+            "audit_url": _audit_url(actor, person),
         },
     )
 
@@ -278,7 +280,16 @@ def _status_with_expiry(row: PersonRow, invitation) -> str:
     )
 
 
-def _audit_url(person) -> str | None:
+def _has_second_factor(person) -> bool:
+    # Someone who never set one up (invited, or signed in through a trusted provider) has
+    # nothing to reset: no link to a page that can only refuse.
+    return mfa.totp_device_get(person) is not None or mfa.recovery_codes_left(person) > 0
+
+
+def _audit_url(actor, person) -> str | None:
+    # Agency administrators manage people but do not read the log: no link to a "Page not found".
+    if not actor.has_perm("audit.search_log"):
+        return None
     search = optional_url("audit:search")
     return f"{search}?person={person.pk}" if search else None
 

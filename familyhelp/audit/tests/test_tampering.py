@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 from django.test import RequestFactory
 
+from familyhelp.audit.chain import ChainReport, chain_verify
 from familyhelp.audit.models import AuditEvent
 from familyhelp.audit.services import (
     TAMPER_REFUSED,
@@ -32,6 +33,7 @@ def test_saving_a_changed_event_is_refused_and_the_attempt_recorded(logged):
 
     assert str(refused.value) == TAMPER_REFUSED
     assert AuditEvent.objects.get(sequence=2).reason == ""
+    assert AuditEvent.objects.get(sequence=2).hash == logged[1].hash
     attempt = latest()
     assert attempt.sequence == 4
     assert (attempt.action, attempt.record_type, attempt.record_id) == (
@@ -46,9 +48,11 @@ def test_saving_a_changed_event_is_refused_and_the_attempt_recorded(logged):
         "event_count": 1,
     }
     assert attempt.previous_hash == logged[-1].hash
+    assert chain_verify() == ChainReport(checked=4, first_broken=None)
 
 
 def test_deleting_through_the_orm_is_refused_and_recorded(logged):
+    before = list(AuditEvent.objects.order_by("sequence").values())
     with pytest.raises(AuditTamperRefused):
         AuditEvent.objects.get(sequence=1).delete()
     with pytest.raises(AuditTamperRefused):
@@ -66,6 +70,9 @@ def test_deleting_through_the_orm_is_refused_and_recorded(logged):
         ("change", [6, 5, 4, 3, 2, 1]),
     ]
     assert AuditEvent.objects.filter(record_type="directory.service").count() == 3
+    # Nothing changed: the three events are as they were, and the chain still verifies.
+    assert list(AuditEvent.objects.filter(sequence__lte=3).order_by("sequence").values()) == before
+    assert chain_verify().first_broken is None
 
 
 def test_inside_a_transaction_the_attempt_is_recorded_after_that_transaction_rolled_back(logged):
