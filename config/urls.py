@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("familyhelp.core.urls")),
     path("", include("familyhelp.directory.urls")),
     path("", include("familyhelp.accounts.urls")),
+    # Freshness (familyhelp/stewardship): reminder links and the overdue listings.
+    path("", include("familyhelp.stewardship.urls")),
     path("audit/", include("familyhelp.audit.urls")),
     path("api/oruk/", include("familyhelp.directory.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

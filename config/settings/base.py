@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "familyhelp.accounts",
     "familyhelp.audit",
     "familyhelp.directory",
+    "familyhelp.stewardship",
     "familyhelp.demo",
 ]
 
@@ -305,3 +307,48 @@ INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=7)
 # --- Access (familyhelp/accounts/access.py, break_glass.py; docs/access.md) ---
 # Minutes a person's emergency (break-glass) access to one record lasts after they give a reason.
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
+
+# --- Background jobs (familyhelp/core/tasks.py, jobs.py; docs/background-jobs.md) ---
+# One task interface (django-tasks, Django's task API): the database queue and `make worker` by
+# default; TASKS_BACKEND=redis (or setting REDIS_URL) puts tasks on Redis through RQ instead.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq"]
+REDIS_URL = env("REDIS_URL", default="")
+TASKS_BACKEND = env("TASKS_BACKEND", default="redis" if REDIS_URL else "database")
+TASKS_QUEUE_NAMES = ["default"]
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASKS_QUEUE_NAMES}}
+# django-rq's queues, for the Redis backend; each name in TASKS_QUEUE_NAMES needs one.
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 60 * 60}
+    for name in TASKS_QUEUE_NAMES
+}
+# `manage.py rqworker` runs django-tasks' jobs (and plain RQ jobs, such as the RQ cron's).
+RQ = {"JOB_CLASS": "familyhelp.core.tasks.RQJob"}
+# django-rq's dashboard in the admin, only when there is a Redis queue to show.
+RQ_SHOW_ADMIN_LINK = TASKS_BACKEND == "redis"
+# Jobs `manage.py run_daily_jobs` runs once a day: dotted paths to functions taking
+# `today: datetime.date` and returning a dict of counts (what they did, never who to).
+DAILY_JOBS = []
+# A daily job still "running" after this many hours is recorded as interrupted (failed), so
+# `run_daily_jobs --retry-failed` can run it again; it is never re-run without being asked.
+DAILY_JOBS_INTERRUPTED_AFTER_HOURS = env.int("DAILY_JOBS_INTERRUPTED_AFTER_HOURS", default=6)
+# When RQ's cron scheduler (`manage.py rqcron familyhelp.core.rq_cron`) enqueues the daily jobs:
+# minute, hour, day of month, month, day of week, in TIME_ZONE. Cron or a systemd timer calling
+# `manage.py run_daily_jobs` needs no setting here.
+DAILY_JOBS_CRON = env("DAILY_JOBS_CRON", default="0 6 * * *")
+
+# --- Freshness (familyhelp/stewardship: review reminders; docs/freshness.md) ---
+# The address emailed links start with (a daily job has no request to take it from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# A listing's review period when none of its categories sets one (stewardship admin).
+DIRECTORY_REVIEW_MONTHS = env.int("DIRECTORY_REVIEW_MONTHS", default=6)
+# Days past its review-by date before a listing is hidden from public search and the API.
+DIRECTORY_REVIEW_GRACE_DAYS = env.int("DIRECTORY_REVIEW_GRACE_DAYS", default=60)
+# Days a reminder's "Yes, this is still correct" link works.
+DIRECTORY_REMINDER_LINK_DAYS = env.int("DIRECTORY_REMINDER_LINK_DAYS", default=60)
+DAILY_JOBS += ["familyhelp.stewardship.jobs.send_review_reminders"]

@@ -15,6 +15,7 @@ from familyhelp.directory.selectors.services import (
     service_get,
     service_search,
 )
+from familyhelp.stewardship.freshness import freshness_of
 
 RESULTS_PER_PAGE = 20
 EVENTS_PER_PAGE = 30
@@ -76,7 +77,13 @@ def service_detail(request, service_id):
     service = service_get(service_id=service_id)
     if service is None:
         raise Http404("No published service with that id")
-    return render(request, "directory/service.html", {"service": presenters.ServiceDetail(service)})
+    # Freshness (familyhelp/stewardship): "This information may be out of date".
+    freshness = freshness_of(service)
+    return render(
+        request,
+        "directory/service.html",
+        {"service": presenters.ServiceDetail(service), "freshness": freshness},
+    )
 
 
 def organisation_detail(request, organisation_id):

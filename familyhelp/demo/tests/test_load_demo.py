@@ -2,6 +2,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
@@ -55,9 +56,11 @@ def test_a_different_seed_gives_a_different_directory(county):
 def test_every_one_of_the_43_subcategories_has_active_services(county):
     subcategories = TaxonomyTerm.objects.filter(parent__isnull=False)
     assert subcategories.count() == 43
-    for term in subcategories:
-        active = Service.objects.published().in_taxonomy_terms([term.id])
-        assert active.exists(), term.name
+    # Published as of the demo's own date: long-unchecked listings are hidden (stewardship).
+    with time_machine.travel(datetime.datetime(2026, 3, 3, 12, tzinfo=datetime.UTC), tick=False):
+        for term in subcategories:
+            active = Service.objects.published().in_taxonomy_terms([term.id])
+            assert active.exists(), term.name
 
 
 def test_some_listings_are_stale_and_some_over_a_year_old(county):

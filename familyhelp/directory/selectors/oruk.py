@@ -24,6 +24,7 @@ from familyhelp.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from familyhelp.stewardship.freshness import not_hidden
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ def _service_conditions(filters: ServiceFilters, service_ref: str):
     """Q objects on a queryset that reaches Service through `service_ref` ("" or "service__").
     Words, category and place are the search index's part (see `_match`)."""
     prefix = service_ref
-    conditions = [Q(**{f"{prefix}status": Service.Status.ACTIVE})]
+    # Published: active, and not hidden for being out of date (familyhelp/stewardship).
+    conditions = [Q(**{f"{prefix}status": Service.Status.ACTIVE}), not_hidden(prefix)]
     outer_pk = OuterRef(f"{prefix}pk" if prefix else "pk")
     if filters.organization_id:
         conditions.append(Q(**{f"{prefix}organization_id": filters.organization_id}))
@@ -287,7 +289,7 @@ def service_at_locations_fetch(ids, *, full: bool) -> list[ServiceAtLocation]:
 
 def service_at_location_get(row_id) -> ServiceAtLocation | None:
     found = service_at_locations_fetch([row_id], full=True)
-    if not found or found[0].service.status != Service.Status.ACTIVE:
+    if not found or not Service.objects.published().filter(pk=found[0].service_id).exists():
         return None
     return found[0]
 

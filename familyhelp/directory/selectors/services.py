@@ -73,7 +73,7 @@ def language_list() -> list[tuple[str, str]]:
 
     def build():
         rows = (
-            Language.objects.filter(service__status=Service.Status.ACTIVE)
+            Language.objects.filter(service__in=Service.objects.published())
             .exclude(code="")
             .values_list("code", "name")
             .distinct()

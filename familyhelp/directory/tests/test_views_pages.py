@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from familyhelp.core.formatting import long_date
 from familyhelp.core.tests.factories import PostcodeFactory
 from familyhelp.directory.forms import (
     ERROR_DATE,
@@ -57,7 +58,8 @@ def test_service_page_shows_what_a_parent_needs_to_decide_and_get_in_touch(clien
         application_process="Self-referral",
         url="https://chatterbox.example.org/",
         email="hello@chatterbox.example.org",
-        assured_date=datetime.date(2026, 3, 3),
+        # Recent: a listing long past its review-by date is hidden (familyhelp/stewardship).
+        assured_date=datetime.date.today() - datetime.timedelta(days=10),
     )
     CostOptionFactory(service=service, amount=0, option="First session")
     CostOptionFactory(service=service, amount=3, option="Per session")
@@ -92,7 +94,7 @@ def test_service_page_shows_what_a_parent_needs_to_decide_and_get_in_touch(clien
         "Mondays and Wednesdays, 9:30am to midday",
         "Step-free access",
         "Polish",
-        "Last checked: 3 March 2026",
+        "Last checked: " + long_date(service.assured_date),
         reverse("directory:organisation", args=[service.organization_id]),
     ]:
         assert expected in page, expected
