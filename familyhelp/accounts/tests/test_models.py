@@ -115,3 +115,29 @@ def test_a_password_hashed_with_argon2_verifies(db, settings):
     assert person.password.startswith("argon2$argon2id$")
     assert person.check_password("long passphrase 2")
     assert not person.check_password("wrong passphrase")
+
+
+def test_the_starting_roles_match_the_migrations_and_come_back_after_a_flush(db):
+    from familyhelp.accounts.seed import ROLES, roles_seed_if_empty
+
+    fields = ("code", "name", "description", "requires_mfa", "may_break_glass")
+    migrated = list(
+        Role.objects.order_by("code").values_list(*fields, "agency_administrators_may_grant")
+    )
+    assert migrated == sorted(ROLES)
+    assert roles_seed_if_empty() == 0  # a table with rows is left alone
+    Role.objects.all().delete()
+    assert roles_seed_if_empty() == len(ROLES)
+    assert list(
+        Role.objects.order_by("code").values_list(*fields, "agency_administrators_may_grant")
+    ) == sorted(ROLES)
+
+
+def test_a_flush_leaves_the_starting_roles_in_place(transactional_db):
+    # The transactional tests' teardown flushes every table, as this does
+    from django.core.management import call_command
+
+    from familyhelp.accounts.seed import ROLES
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert Role.objects.count() == len(ROLES)
