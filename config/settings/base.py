@@ -233,6 +233,8 @@ LOGGING = {
         # Its warnings quote Notify's error text, which can echo a recipient's address; the
         # notifications backend logs a redacted account of the same failure instead.
         "notifications_python_client": {"level": "ERROR"},
+        # Sign-ins are in the audit log; django-axes need only report lockouts and problems.
+        "axes": {"level": "WARNING"},
     },
 }
 
