@@ -86,14 +86,25 @@ def review_due_before(day: datetime.date, prefix: str = "") -> Q:
     """Services (reached through `prefix`, "" or "service__") whose review-by date is before
     `day`. Services never checked (no assured_date) never match."""
     assured = f"{prefix}assured_date"
+    # The periods in use (a handful of rows): with none set, every listing has the default
+    # period and a plain, indexable date comparison answers. Otherwise a listing checked before
+    # the longest period's cut-off is due whatever its categories, and one checked on or after
+    # the shortest period's cut-off is not: only those between need their categories looked at.
+    months_in_use = set(CategoryReviewPeriod.objects.values_list("months", flat=True).distinct())
+    default_cutoff = _cutoff(review_months(), day)
+    if not months_in_use:
+        return Q(**{f"{assured}__isnull": False, f"{assured}__lt": default_cutoff})
+    cutoffs = [_cutoff(m, day) for m in months_in_use] + [default_cutoff]
+    surely_due = Q(**{f"{assured}__lt": min(cutoffs)})
+    maybe_due = Q(**{f"{assured}__isnull": False, f"{assured}__lt": max(cutoffs)})
     periods = _periods_of(f"{prefix}pk")
     cutoff = Case(
         *(When(months=m, then=Value(_cutoff(m, day))) for m in range(MIN_MONTHS, MAX_MONTHS + 1)),
         default=None,
     )
     by_category = periods.annotate(cutoff=cutoff).filter(cutoff__gt=OuterRef(assured))
-    by_default = ~Exists(periods) & Q(**{f"{assured}__lt": _cutoff(review_months(), day)})
-    return Q(**{f"{assured}__isnull": False}) & (by_default | Exists(by_category))
+    by_default = ~Exists(periods) & Q(**{f"{assured}__lt": default_cutoff})
+    return maybe_due & (surely_due | by_default | Exists(by_category))
 
 
 def hidden_q(prefix: str = "", on: datetime.date | None = None) -> Q:
