@@ -445,6 +445,8 @@ class MfaRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # no session, so nobody is signed in: the feed's many requests stop here
         user = request.user
         if not user.is_authenticated or _is_exempt(request):
             return None

@@ -40,8 +40,8 @@ class IdleTimeoutMiddleware:
 
     def _end_stale_session(self, request):
         session = getattr(request, "session", None)
-        if session is None:
-            return None
+        if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # no session cookie: nobody is signed in and there is nothing to end
         if request.user.is_authenticated:
             last = session.get(signin.LAST_ACTIVITY)
             now = int(time.time())
