@@ -354,3 +354,8 @@ DIRECTORY_REVIEW_GRACE_DAYS = env.int("DIRECTORY_REVIEW_GRACE_DAYS", default=60)
 # Days a reminder's "Yes, this is still correct" link works.
 DIRECTORY_REMINDER_LINK_DAYS = env.int("DIRECTORY_REMINDER_LINK_DAYS", default=60)
 DAILY_JOBS += ["familyhelp.stewardship.jobs.send_review_reminders"]
+
+# Reverse proxies in front of the site (nginx, a load balancer) that append to X-Forwarded-For:
+# 1 behind one nginx. The audit log records the client's address, not the proxy's. Leave 0 when
+# nothing sits in front, or a client could write its own address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

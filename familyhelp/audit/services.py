@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from familyhelp.audit.chain import GENESIS_HASH, event_hash
 from familyhelp.audit.models import AuditEvent
+from familyhelp.core.client import client_ip
 
 ACTOR_REQUIRED = "An audit event needs an actor or an actor label."
 UNKNOWN_ACTION = "Unknown audit action: {action}."
@@ -188,7 +189,7 @@ def _client_of(request):
     ip_field = AuditEvent._meta.get_field("ip_address")
     try:
         # The same normalisation the database applies, so the hash matches what is stored.
-        ip_address = ip_field.to_python(request.META.get("REMOTE_ADDR") or None)
+        ip_address = ip_field.to_python(client_ip(request))
     except ValidationError:
         ip_address = None
     user_agent = (request.META.get("HTTP_USER_AGENT") or "")[:USER_AGENT_LENGTH]

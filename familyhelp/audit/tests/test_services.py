@@ -142,3 +142,30 @@ def test_the_chain_continues_from_the_last_committed_event_after_a_rollback(reco
 
     assert second.sequence == 2
     assert second.previous_hash == first.hash
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "recorded"),
+    [
+        (0, "198.51.100.7", "10.0.0.2"),  # nothing in front: a forwarded header is not trusted
+        (1, "198.51.100.7", "198.51.100.7"),  # behind nginx: the address nginx saw
+        (1, "192.0.2.66, 198.51.100.7", "198.51.100.7"),  # the client's own entry is ignored
+        (2, "198.51.100.7, 10.0.0.9", "198.51.100.7"),  # a load balancer, then nginx
+        (2, "198.51.100.7", "10.0.0.2"),  # fewer entries than proxies: fall back to the peer
+    ],
+)
+def test_behind_trusted_proxies_the_client_address_is_recorded(
+    db, settings, proxies, forwarded_for, recorded
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    given_request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for
+    )
+    event = audit_record(
+        actor_label="job:import",
+        action="import",
+        record_type="directory.service",
+        record_id="x",
+        request=given_request,
+    )
+    assert AuditEvent.objects.get(sequence=event.sequence).ip_address == recorded
