@@ -11,12 +11,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from familyhelp.accounts import access, relationships
-from familyhelp.accounts.models import BreakGlassAccess, Team, TeamMembership
-from familyhelp.accounts.rules import is_system_administrator, is_team_manager
+from familyhelp.accounts.models import BreakGlassAccess
+from familyhelp.accounts.rules import is_system_administrator
+from familyhelp.accounts.selectors import people_managed_by
 from familyhelp.audit.models import AuditAction, AuditEvent
 from familyhelp.audit.services import audit_record
 
@@ -180,13 +181,6 @@ def break_glass_review(
 # Selectors -----------------------------------------------------------------------------------
 
 
-def teams_managed_by(user) -> QuerySet[Team]:
-    """A team manager manages the teams they belong to."""
-    if not is_team_manager(user):
-        return Team.objects.none()
-    return Team.objects.filter(memberships__user=user)
-
-
 def break_glass_use_list(*, actor) -> QuerySet[BreakGlassAccess]:
     """The uses of emergency access the actor reviews: waiting for review first, oldest first.
 
@@ -197,10 +191,7 @@ def break_glass_use_list(*, actor) -> QuerySet[BreakGlassAccess]:
     if not access.signed_in(actor):
         return uses.none()
     if not is_system_administrator(actor):
-        in_managed_team = TeamMembership.objects.filter(
-            user_id=OuterRef("user_id"), team__in=teams_managed_by(actor)
-        )
-        uses = uses.filter(Exists(in_managed_team))
+        uses = uses.filter(user_id__in=people_managed_by(actor))
     return uses.exclude(user=actor)
 
 

@@ -137,3 +137,15 @@ def teams_of(agency: Agency | None) -> QuerySet[Team]:
 
 def invitation_latest(user: User) -> Invitation | None:
     return user.invitations.order_by("-created_at").first()
+
+
+def teams_managed_by(user) -> QuerySet[Team]:
+    """A team manager manages the teams they belong to."""
+    if not rules.is_team_manager(user):
+        return Team.objects.none()
+    return Team.objects.filter(memberships__user=user)
+
+
+def people_managed_by(user) -> QuerySet:
+    """The ids of the people in the teams the user manages, as a subquery (themselves included)."""
+    return TeamMembership.objects.filter(team__in=teams_managed_by(user)).values("user_id")

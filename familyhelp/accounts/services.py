@@ -167,15 +167,7 @@ def user_set_roles(*, actor: User, user: User, roles: Iterable[Role], request=No
             values["granted_roles"] = sorted(role.code for role in to_add)
         if to_remove:
             values["removed_roles"] = sorted(role.code for role in to_remove)
-        audit_record(
-            actor=actor,
-            action="permission_change",
-            record_type=USER_RECORD_TYPE,
-            record_id=user.pk,
-            fields_changed=["roles"],
-            values=values,
-            request=request,
-        )
+        _audit_person(actor, user, "permission_change", "roles", values, request)
     _forget_roles(actor, user)
 
 
@@ -391,25 +383,21 @@ def _audit_teams(*, actor, user, added=(), removed=(), request=None):
             values["added_teams"] = sorted(team.pk for team in added)
         if removed:
             values["removed_teams"] = sorted(team.pk for team in removed)
-    audit_record(
-        actor=actor,
-        action="change",
-        record_type=USER_RECORD_TYPE,
-        record_id=user.pk,
-        fields_changed=["teams"],
-        values=values,
-        request=request,
-    )
+    _audit_person(actor, user, "change", "teams", values, request)
 
 
 def _audit_permission_change(*, actor, user, granted=None, removed=None, request=None):
     values = {"granted_role": granted} if granted else {"removed_role": removed}
+    _audit_person(actor, user, "permission_change", "roles", values, request)
+
+
+def _audit_person(actor, user, action, field, values, request):
     audit_record(
         actor=actor,
-        action="permission_change",
+        action=action,
         record_type=USER_RECORD_TYPE,
         record_id=user.pk,
-        fields_changed=["roles"],
+        fields_changed=[field],
         values=values,
         request=request,
     )

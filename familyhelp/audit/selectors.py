@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from familyhelp.accounts.models import TeamMembership
+from familyhelp.accounts.selectors import people_managed_by
 from familyhelp.audit.models import AuditEvent
 from familyhelp.audit.rules import reads_whole_log
 from familyhelp.audit.services import audit_record
@@ -331,8 +331,7 @@ def _scoped(events: QuerySet[AuditEvent], viewer, actor) -> QuerySet[AuditEvent]
     """Narrow to what the viewer may read; refuse a manager asking about someone else's person."""
     if reads_whole_log(viewer):
         return events
-    managed_teams = TeamMembership.objects.filter(user=viewer).values("team_id")
-    people = TeamMembership.objects.filter(team_id__in=managed_teams).values("user_id")
+    people = people_managed_by(viewer)
     if actor is not None and not people.filter(user_id=actor.pk).exists():
         raise AuditLogRefused(REFUSED_OUTSIDE_TEAMS)
     return events.filter(actor_id__in=people)

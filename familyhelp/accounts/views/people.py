@@ -328,17 +328,9 @@ def change_roles(request, person_id):
         initial={"roles": [role.pk for role in held if role.pk in grantable_ids]},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_set_roles(
-                actor=request.user, user=person, roles=form.cleaned_data["roles"], request=request
-            )
-        except services.AccountsError as error:
-            if str(error) != services.NOTHING_CHANGED:
-                form.add_error("roles", str(error))
-        else:
-            messages.success(request, f"{person.get_full_name()}’s roles have been changed")
-        if not form.errors:
-            return redirect("accounts:person", person_id=person.pk)
+        saved = _save_choices(request, form, person, "roles", services.user_set_roles)
+        if saved:
+            return saved
     return render(
         request,
         "accounts/people/roles.html",
@@ -348,6 +340,21 @@ def change_roles(request, person_id):
             "other_roles": sorted(role.name for role in held if role.pk not in grantable_ids),
         },
     )
+
+
+def _save_choices(request, form, person, field, save):
+    """Save a person's roles or teams through `save`; the redirect back, or None on an error.
+
+    Choosing what they already have is not an error: it goes back without a message."""
+    try:
+        save(actor=request.user, user=person, request=request, **{field: form.cleaned_data[field]})
+    except services.AccountsError as error:
+        if str(error) != services.NOTHING_CHANGED:
+            form.add_error(field, str(error))
+            return None
+    else:
+        messages.success(request, f"{person.get_full_name()}’s {field} have been changed")
+    return redirect("accounts:person", person_id=person.pk)
 
 
 @login_required
@@ -360,17 +367,9 @@ def change_teams(request, person_id):
         initial={"teams": [m.team_id for m in person.team_memberships.all()]},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_set_teams(
-                actor=request.user, user=person, teams=form.cleaned_data["teams"], request=request
-            )
-        except services.AccountsError as error:
-            if str(error) != services.NOTHING_CHANGED:
-                form.add_error("teams", str(error))
-        else:
-            messages.success(request, f"{person.get_full_name()}’s teams have been changed")
-        if not form.errors:
-            return redirect("accounts:person", person_id=person.pk)
+        saved = _save_choices(request, form, person, "teams", services.user_set_teams)
+        if saved:
+            return saved
     return render(
         request,
         "accounts/people/teams.html",
