@@ -34,8 +34,6 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's admin_client, past the second-factor step (as if they had entered a code)."""
-    client.force_login(admin_user)
-    session = client.session
-    session["accounts.mfa_satisfied_by"] = "test"
-    session.save()
-    return client
+    from familyhelp.accounts.testing import sign_in
+
+    return sign_in(client, admin_user)

@@ -7,8 +7,9 @@ from django.urls import reverse
 from familyhelp.accounts import access, relationships
 from familyhelp.accounts.access import RecordNotFound, get_object_for_user_or_404, visible_to
 from familyhelp.accounts.relationships import Relationship
+from familyhelp.accounts.testing import sign_in
 from familyhelp.accounts.tests.factories import TeamFactory, UserFactory
-from familyhelp.accounts.tests.records.factories import ProtectedRecordFactory, member_of, sign_in
+from familyhelp.accounts.tests.records.factories import ProtectedRecordFactory, member_of
 from familyhelp.accounts.tests.records.models import ProtectedRecord
 from familyhelp.audit.models import AuditEvent
 

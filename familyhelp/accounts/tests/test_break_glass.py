@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from familyhelp.accounts import break_glass
 from familyhelp.accounts.models import BreakGlassAccess
+from familyhelp.accounts.testing import sign_in
 from familyhelp.accounts.tests.factories import TeamFactory, UserFactory
-from familyhelp.accounts.tests.records.factories import ProtectedRecordFactory, member_of, sign_in
+from familyhelp.accounts.tests.records.factories import ProtectedRecordFactory, member_of
 from familyhelp.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from familyhelp.accounts import services
 from familyhelp.accounts.models import Invitation, Role, TeamMembership, User
+from familyhelp.accounts.testing import sign_in
 from familyhelp.accounts.tests.factories import TeamFactory, UserFactory, role
 from familyhelp.accounts.tests.test_mfa import confirmed_device
 from familyhelp.audit.models import AuditEvent
@@ -19,12 +20,7 @@ SIGNING_IN = ["sign_in", "sign_in_failed", "sign_out"]
 
 def signed_in(user):
     """A client signed in as `user`, past the second-factor step."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["accounts.mfa_satisfied_by"] = "test"
-    session.save()
-    return client
+    return sign_in(Client(), user)
 
 
 def events(**filters):

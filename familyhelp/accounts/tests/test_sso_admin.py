@@ -10,6 +10,7 @@ from familyhelp.accounts.sso.matching import (
     SsoError,
     external_identity_unlink,
 )
+from familyhelp.accounts.testing import sign_in as signed_in
 from familyhelp.accounts.tests.factories import UserFactory
 from familyhelp.audit.models import AuditEvent
 
@@ -27,14 +28,6 @@ PROVIDERS = {
 @pytest.fixture(autouse=True)
 def configured(settings):
     settings.OIDC_PROVIDERS = PROVIDERS
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    session = client.session
-    session["accounts.mfa_satisfied_by"] = "test"
-    session.save()
-    return client
 
 
 @pytest.fixture

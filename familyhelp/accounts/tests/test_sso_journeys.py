@@ -3,12 +3,11 @@
 import re
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from familyhelp.accounts.models import ExternalIdentity
+from familyhelp.accounts.testing import sign_in_browser as sign_in_as
 from familyhelp.accounts.tests.factories import AgencyFactory, UserFactory
 from familyhelp.accounts.tests.oidc_provider.fixtures import (  # noqa: F401 - fixtures
     AGENCY_NAME,
@@ -125,22 +124,3 @@ def test_an_administrator_unlinks_a_persons_organisation_account(
     expect(page.get_by_text(unlinked)).to_be_visible()
     assert_accessible(page)
     assert not ExternalIdentity.objects.filter(user=jo).exists()
-
-
-def sign_in_as(context, live_server, user):
-    """Give the browser a session for `user`, past the second-factor step."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["accounts.mfa_satisfied_by"] = "test"
-    session.save()
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": cookie.value,
-                "url": live_server.url,
-            }
-        ]
-    )

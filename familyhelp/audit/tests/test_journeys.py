@@ -9,11 +9,10 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.apps import apps
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from familyhelp.accounts.testing import sign_in_browser as sign_in_as
 from familyhelp.accounts.tests.factories import AgencyFactory, UserFactory
 from familyhelp.audit.models import AuditEvent
 from familyhelp.audit.presenters import CSV_HEADER
@@ -23,19 +22,6 @@ from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_sc
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def sign_in_as(context, live_server, user):
-    """Give the browser a session for `user`, past the second-factor step."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["accounts.mfa_satisfied_by"] = "test"
-    session.save()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def check(page):

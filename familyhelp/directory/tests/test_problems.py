@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from familyhelp.accounts.testing import sign_in
 from familyhelp.accounts.tests.factories import UserFactory
 from familyhelp.audit.models import AuditEvent
 from familyhelp.core.notifications.testing import outbox
@@ -23,14 +24,6 @@ from familyhelp.directory.tests.factories import ServiceFactory
 pytestmark = pytest.mark.django_db
 
 REPORTER = "parent@example.net"
-
-
-def sign_in(client, user):
-    client.force_login(user)
-    session = client.session
-    session["accounts.mfa_satisfied_by"] = "test"
-    session.save()
-    return client
 
 
 def token(service, seconds_ago=10):

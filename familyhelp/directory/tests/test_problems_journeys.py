@@ -5,11 +5,10 @@ import re
 
 import pytest
 from django.apps import apps
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from familyhelp.accounts.testing import sign_in_browser as sign_in_as
 from familyhelp.accounts.tests.factories import UserFactory
 from familyhelp.core.notifications.testing import outbox
 from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
@@ -20,19 +19,6 @@ pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 REPORTER = "parent@example.net"
 DETAILS = "The phone number is wrong. See <b>https://example.net/new</b> for the right one."
-
-
-def sign_in_as(context, live_server, user):
-    """Give the browser a session for `user`, past the second-factor step."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["accounts.mfa_satisfied_by"] = "test"
-    session.save()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def check(page):

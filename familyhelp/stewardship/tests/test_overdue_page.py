@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from familyhelp.accounts.testing import sign_in as signed_in
 from familyhelp.accounts.tests.factories import UserFactory
 from familyhelp.directory.models import OrganisationEditor
 from familyhelp.directory.tests.factories import ServiceFactory
@@ -17,14 +18,6 @@ pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
 URL = "/directory-admin/overdue/"
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    session = client.session
-    session["accounts.mfa_satisfied_by"] = "test"
-    session.save()
-    return client
 
 
 @pytest.fixture

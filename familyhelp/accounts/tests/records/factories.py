@@ -27,12 +27,3 @@ def member_of(team, *, roles=(), **kwargs):
     person = UserFactory(agency=team.agency, roles=list(roles), **kwargs)
     TeamMembership.objects.create(user=person, team=team)
     return person
-
-
-def sign_in(client, user):
-    """Signed in with the second factor done, as the MFA pages would leave the session."""
-    client.force_login(user)
-    session = client.session
-    session["accounts.mfa_satisfied_by"] = "test"
-    session.save()
-    return client
