@@ -130,6 +130,8 @@ MATRIX: dict[str, dict[str, frozenset[str] | set[str]]] = {
     # Report a problem (familyhelp/directory/rules.py): each report is then checked with
     # directory.edit_service, so an editor sees only their organisations' reports.
     "directory.view_problem_reports": {NO_OBJECT: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR}},
+    # Stewardship (familyhelp/stewardship/rules.py)
+    "stewardship.edit_listings": {NO_OBJECT: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR}},
     # A personal record (the test-only stand-in until families and casework register theirs)
     "testrecords.view_protectedrecord": {
         RECORD_UNRELATED: NOBODY,

@@ -40,6 +40,11 @@ TEMPLATES = {
     # Report a problem (familyhelp/directory/services/problems.py): never the reporter's words.
     "problem_reported": "Someone reported a problem with a service page, with a link to the report",
     "problem_resolved": "The problem you reported with a service page has been resolved",
+    # Editing and moderation (familyhelp/stewardship/services/): names and links only.
+    "listing_submitted": "A change to a directory listing is waiting for approval",
+    "listing_decision": "A directory administrator decided on your change to a listing",
+    "join_request_received": "We received your request to join the directory",
+    "join_request_decision": "A directory administrator decided on your request to join",
 }
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@example.com"

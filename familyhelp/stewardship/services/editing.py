@@ -1,0 +1,280 @@
+"""Drafts: an organisation's editors start a change to a listing (or a new one), save it a
+question at a time, and submit it for approval (or publish it, for a trusted organisation).
+
+Two editors of one listing share its one open change (a database constraint), and every save
+carries the revision the editor's page was showing: a save from an out-of-date page is refused
+with `StaleChange`, which says who saved what since, and the page keeps the editor's own text.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from familyhelp.audit.services import audit_record
+from familyhelp.directory.models import Organization, Service
+from familyhelp.stewardship.listing import (
+    describe,
+    document_problems,
+    empty_document,
+    normalised,
+)
+from familyhelp.stewardship.models import ListingChange, ListingVersion, TrustedOrganisation
+from familyhelp.stewardship.services.common import (
+    CHANGE_RECORD_TYPE,
+    StewardshipError,
+    administrator_emails,
+    email_on_commit,
+    site_url,
+)
+from familyhelp.stewardship.services.publishing import (
+    listing_publish,
+    published_document,
+    version_baseline,
+)
+
+NOT_YOURS = "You can only change the listings of organisations you edit."
+NOT_EDITABLE = "This change has already been {status}, so it can no longer be edited."
+NOT_SUBMITTABLE = "This change cannot be sent for approval because it has been {status}."
+INCOMPLETE = "The listing is not ready to send: {problems}."
+UNKNOWN_FIELD = "There is no question called '{field}'."
+
+
+@dataclass
+class StaleChange(StewardshipError):
+    """Someone saved the change after this page was opened: nothing was saved."""
+
+    change: ListingChange
+    # question → (what the other person saved, as lines) for the questions this page asked
+    theirs: dict
+    saved_by: str
+    saved_at: object
+
+    def __str__(self):
+        return (
+            f"{self.saved_by} saved changes to this listing at "
+            f"{timezone.localtime(self.saved_at):%H:%M on %d %B %Y} after you opened this page. "
+            "Nothing you entered has been saved yet: check their answers, then save yours again."
+        )
+
+
+def _check_may_edit(actor, *, organization: Organization, service: Service | None, request, action):
+    target = service if service is not None else organization
+    permission = "directory.edit_service" if service is not None else "directory.edit_organization"
+    if actor.has_perm(permission, target):
+        return
+    audit_record(
+        actor=actor,
+        action=action,
+        record_type=CHANGE_RECORD_TYPE,
+        record_id=service.pk if service is not None else "",
+        values={"refused": "not_an_editor", "organization": str(organization.pk)},
+        request=request,
+    )
+    raise StewardshipError(NOT_YOURS)
+
+
+def change_start(
+    *, actor, organization: Organization | None = None, service: Service | None = None, request=None
+) -> ListingChange:
+    """The open change of the listing (shared by its editors), or a new draft of it.
+
+    With no `service`, a new draft of a new service of `organization`."""
+    if service is not None:
+        organization = service.organization
+    _check_may_edit(
+        actor, organization=organization, service=service, request=request, action="create"
+    )
+    if service is not None:
+        existing = ListingChange.objects.filter(
+            service=service, status__in=ListingChange.OPEN_STATUSES
+        ).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            if service is not None:
+                base = version_baseline(service=service, actor=actor)
+                document, base_version = published_document(service), base.number
+            else:
+                document, base_version = empty_document(), None
+            change = ListingChange(
+                organization=organization,
+                service=service,
+                document=document,
+                base_version=base_version,
+                created_by=actor,
+                updated_by=actor,
+            )
+            change.full_clean(validate_constraints=False)
+            change.save(force_insert=True)
+            audit_record(
+                actor=actor,
+                action="create",
+                record_type=CHANGE_RECORD_TYPE,
+                record_id=change.pk,
+                values={"service": str(service.pk) if service else None, "step": "started"},
+                request=request,
+            )
+    except IntegrityError:
+        # A colleague started one at the same moment: share theirs.
+        return ListingChange.objects.get(service=service, status__in=ListingChange.OPEN_STATUSES)
+    return change
+
+
+def _locked(change: ListingChange) -> ListingChange:
+    return (
+        ListingChange.objects.select_for_update()
+        .select_related("organization", "service")
+        .get(pk=change.pk)
+    )
+
+
+def _check_revision(change: ListingChange, revision: int, updates: dict) -> None:
+    if int(revision) == change.revision:
+        return
+    current = describe(change.document)
+    theirs = {field: current.get(field, []) for field in updates if field in current}
+    who = change.updated_by.full_name or change.updated_by.email if change.updated_by else "Someone"
+    raise StaleChange(change=change, theirs=theirs, saved_by=who, saved_at=change.updated_at)
+
+
+def change_save(
+    *, actor, change: ListingChange, revision: int, updates: dict, request=None
+) -> ListingChange:
+    """Save answers to some questions; a change waiting for approval goes back to being a draft
+    (it is sent again when the editor is ready)."""
+    unknown = set(updates) - set(empty_document())
+    if unknown:
+        raise StewardshipError(UNKNOWN_FIELD.format(field=sorted(unknown)[0]))
+    with transaction.atomic():
+        change = _locked(change)
+        _check_may_edit(
+            actor,
+            organization=change.organization,
+            service=change.service,
+            request=request,
+            action="change",
+        )
+        if not change.is_open:
+            raise StewardshipError(NOT_EDITABLE.format(status=change.get_status_display().lower()))
+        _check_revision(change, revision, updates)
+        document = normalised(change.document)
+        changed = [field for field, value in updates.items() if document.get(field) != value]
+        document.update(updates)
+        change.document = document
+        change.revision += 1
+        change.updated_by, change.updated_at = actor, timezone.now()
+        if change.status == ListingChange.Status.SUBMITTED:
+            change.status = ListingChange.Status.DRAFT
+        change.save()
+        audit_record(
+            actor=actor,
+            action="change",
+            record_type=CHANGE_RECORD_TYPE,
+            record_id=change.pk,
+            fields_changed=changed,
+            values={"revision": change.revision, "step": "saved"},
+            request=request,
+        )
+    return change
+
+
+def is_trusted(organization: Organization) -> bool:
+    return TrustedOrganisation.objects.filter(organization=organization).exists()
+
+
+def change_submit(*, actor, change: ListingChange, revision: int, request=None) -> ListingChange:
+    """Send the change for approval; a trusted organisation's change (or a directory
+    administrator's) is published at once."""
+    with transaction.atomic():
+        change = _locked(change)
+        _check_may_edit(
+            actor,
+            organization=change.organization,
+            service=change.service,
+            request=request,
+            action="change",
+        )
+        if change.status not in ListingChange.EDITABLE_STATUSES:
+            raise StewardshipError(
+                NOT_SUBMITTABLE.format(status=change.get_status_display().lower())
+            )
+        _check_revision(change, revision, {})
+        problems = document_problems(change.document)
+        if problems:
+            raise StewardshipError(
+                INCOMPLETE.format(problems="; ".join(message.lower() for _, message in problems))
+            )
+        now = timezone.now()
+        change.submitted_at, change.submitted_by = now, actor
+        change.revision += 1
+        publishes = is_trusted(change.organization) or actor.has_perm("directory.administer")
+        if publishes:
+            service, _ = listing_publish(
+                actor=actor,
+                organization=change.organization,
+                service=change.service,
+                document=change.document,
+                reason=ListingVersion.Reason.PUBLISHED
+                if change.service
+                else ListingVersion.Reason.CREATED,
+                change=change,
+                request=request,
+            )
+            change.service = service
+            change.status = ListingChange.Status.APPROVED
+            change.decided_at, change.decided_by = now, actor
+        else:
+            change.status = ListingChange.Status.SUBMITTED
+        change.save()
+        audit_record(
+            actor=actor,
+            action="change",
+            record_type=CHANGE_RECORD_TYPE,
+            record_id=change.pk,
+            values={"step": "published" if publishes else "submitted", "revision": change.revision},
+            request=request,
+        )
+        if not publishes:
+            email_on_commit(
+                to=administrator_emails(),
+                template="listing_submitted",
+                personalisation={
+                    "service_name": change.document.get("name", ""),
+                    "organisation_name": change.organization.name,
+                    "link": site_url(reverse("stewardship:review", args=[change.pk])),
+                },
+                reference=f"listing-change-{change.pk}",
+            )
+    return change
+
+
+def change_withdraw(*, actor, change: ListingChange, request=None) -> ListingChange:
+    """Throw the draft away (or take back a change waiting for approval); the published listing
+    is untouched."""
+    with transaction.atomic():
+        change = _locked(change)
+        _check_may_edit(
+            actor,
+            organization=change.organization,
+            service=change.service,
+            request=request,
+            action="delete",
+        )
+        if not change.is_open:
+            raise StewardshipError(NOT_EDITABLE.format(status=change.get_status_display().lower()))
+        change.status = ListingChange.Status.WITHDRAWN
+        change.updated_by, change.updated_at = actor, timezone.now()
+        change.revision += 1
+        change.save()
+        audit_record(
+            actor=actor,
+            action="delete",
+            record_type=CHANGE_RECORD_TYPE,
+            record_id=change.pk,
+            values={"step": "withdrawn"},
+            request=request,
+        )
+    return change

@@ -1,0 +1,3 @@
+"""Stewardship pages: dashboard (namespace "stewardship")."""
+
+urlpatterns = []

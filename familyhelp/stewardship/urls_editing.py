@@ -1,0 +1,3 @@
+"""Stewardship pages: editing (namespace "stewardship")."""
+
+urlpatterns = []

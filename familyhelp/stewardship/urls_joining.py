@@ -1,0 +1,3 @@
+"""Stewardship pages: joining (namespace "stewardship")."""
+
+urlpatterns = []

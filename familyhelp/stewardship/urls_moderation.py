@@ -1,0 +1,3 @@
+"""Stewardship pages: moderation (namespace "stewardship")."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Stewardship pages: uploads (namespace "stewardship")."""
+
+urlpatterns = []
