@@ -22,10 +22,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from familyhelp.accounts.models import Agency, Invitation, Role, Team, User
+from familyhelp.accounts.models import Agency, Invitation, Role, RoleAssignment, Team, User
 from familyhelp.accounts.services import (
+    NOT_A_DIRECTORY_ADMINISTRATOR,
+    ORGANISATION_EDITOR,
+    REFUSED_NOT_A_DIRECTORY_ADMINISTRATOR,
     USER_RECORD_TYPE,
     AccountsError,
+    _audit_permission_change,
+    _user_insert,
     check_may_grant,
     check_may_manage_agency,
     check_may_manage_person,
@@ -39,6 +44,7 @@ from familyhelp.core.formatting import long_date
 
 SALT = "accounts.invitation"
 INVITATION_RECORD_TYPE = "accounts.invitation"
+AGENCY_RECORD_TYPE = "accounts.agency"
 DEFAULT_EXPIRY_DAYS = 7
 
 EMAIL_ALREADY_USED = (
@@ -48,6 +54,10 @@ EMAIL_ALREADY_USED = (
 REFUSED_EMAIL_IN_USE = "email_in_use"
 NOT_INVITED = "{person} has already set a password, so there is no invitation to send."
 DEACTIVATED = "{person} has been deactivated. Reactivate them before sending an invitation."
+AGENCY_OF_ANOTHER_KIND = (
+    "There is already an agency called {name} that is not a voluntary or community "
+    "organisation. Change the organisation's name, or add the person from the People pages"
+)
 
 # Why a link does not work: the code audited, and the text the person reads.
 TAMPERED = "tampered"
@@ -143,6 +153,67 @@ def invitation_send(
             user_set_teams(actor=actor, user=person, teams=teams, request=request)
         if roles:
             user_set_roles(actor=actor, user=person, roles=roles, request=request)
+        return _issue(actor=actor, person=person, request=request)
+
+
+def invitation_send_organisation_editor(
+    *, actor: User, email: str, full_name: str, agency_name: str, request
+) -> SentInvitation:
+    """Invite a voluntary or community organisation's contact to edit its directory listings.
+
+    For directory administrators, who manage no agency: the person joins the voluntary or
+    community agency called `agency_name` (made if there is none) with the organisation editor
+    role and no other, so this cannot be used to give anyone more. Linking them to the
+    organisation is the caller's (directory) business, in the caller's transaction.
+    """
+    if not actor.has_perm("accounts.invite_organisation_editor"):
+        audit_record(
+            actor=actor,
+            action="create",
+            record_type=USER_RECORD_TYPE,
+            record_id="",
+            values={"refused": REFUSED_NOT_A_DIRECTORY_ADMINISTRATOR},
+            request=request,
+        )
+        raise AccountsError(NOT_A_DIRECTORY_ADMINISTRATOR)
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        audit_record(
+            actor=actor,
+            action="create",
+            record_type=USER_RECORD_TYPE,
+            record_id=existing.pk,
+            values={"refused": REFUSED_EMAIL_IN_USE},
+            request=request,
+        )
+        raise AccountsError(EMAIL_ALREADY_USED)
+    agency_name = " ".join((agency_name or "").split())
+    with transaction.atomic():
+        agency = Agency.objects.filter(name__iexact=agency_name).first()
+        if agency is None:
+            agency = Agency(name=agency_name, kind=Agency.Kind.VOLUNTARY_COMMUNITY)
+            agency.full_clean()
+            agency.save(force_insert=True)
+            audit_record(
+                actor=actor,
+                action="create",
+                record_type=AGENCY_RECORD_TYPE,
+                record_id=agency.pk,
+                fields_changed=["name", "kind"],
+                values={"name": agency.name, "kind": agency.kind},
+                request=request,
+            )
+        elif agency.kind != Agency.Kind.VOLUNTARY_COMMUNITY:
+            raise AccountsError(AGENCY_OF_ANOTHER_KIND.format(name=agency.name))
+        person = _user_insert(
+            actor=actor, email=email, full_name=full_name, agency=agency, request=request
+        )
+        role = Role.objects.get(code=ORGANISATION_EDITOR)
+        assignment = RoleAssignment(user=person, role=role)
+        assignment.full_clean()
+        assignment.save(force_insert=True)
+        _audit_permission_change(actor=actor, user=person, granted=role.code, request=request)
         return _issue(actor=actor, person=person, request=request)
 
 

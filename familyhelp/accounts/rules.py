@@ -158,3 +158,11 @@ rules.add_perm(
     "accounts.review_break_glass",
     ~is_own_break_glass & (is_system_administrator | manages_a_team_of_the_user_who_broke_glass),
 )
+
+
+# Joining the directory (familyhelp/stewardship/services/joining.py): a directory administrator
+# approving an organisation's request to join invites its contact as an organisation editor, and
+# nothing else (invitations.invitation_send_organisation_editor gives only that role).
+rules.add_perm(
+    "accounts.invite_organisation_editor", is_system_administrator | is_directory_administrator
+)

@@ -34,6 +34,12 @@ CANNOT_DEACTIVATE_YOURSELF = "You cannot deactivate your own account."
 NOTHING_CHANGED = "You did not change anything."
 
 USER_RECORD_TYPE = "accounts.user"
+ORGANISATION_EDITOR = "organisation-editor"
+NOT_A_DIRECTORY_ADMINISTRATOR = (
+    "Only a directory administrator or a system administrator can make someone an "
+    "organisation editor."
+)
+REFUSED_NOT_A_DIRECTORY_ADMINISTRATOR = "not_a_directory_administrator"
 
 # What a refused action's audit event records in values["refused"].
 REFUSED_NOT_AN_ADMINISTRATOR = "not_an_administrator"
@@ -61,6 +67,19 @@ def user_create(
 ) -> User:
     """Add a person, without a password: their invitation lets them set one."""
     check_may_manage_agency(actor=actor, agency=agency, action="create", request=request)
+    return _user_insert(
+        actor=actor,
+        email=email,
+        full_name=full_name,
+        job_title=job_title,
+        fte=fte,
+        agency=agency,
+        request=request,
+    )
+
+
+def _user_insert(*, actor, email, full_name, job_title="", fte=None, agency, request=None) -> User:
+    """Save and audit a new person; the caller has checked the actor may add them."""
     with transaction.atomic():
         user = User(email=email, full_name=full_name, job_title=job_title, agency=agency)
         if fte is not None:
@@ -78,6 +97,34 @@ def user_create(
             request=request,
         )
     return user
+
+
+def user_grant_organisation_editor(*, actor: User, user: User, request=None) -> bool:
+    """Give an existing person the organisation editor role, and no other; False if they hold it.
+
+    For a directory administrator approving a claim to a listing (accounts/rules.py:
+    accounts.invite_organisation_editor), who may not grant roles in general.
+    """
+    if not actor.has_perm("accounts.invite_organisation_editor"):
+        _refuse(
+            actor=actor,
+            action="permission_change",
+            person=user,
+            code=REFUSED_NOT_A_DIRECTORY_ADMINISTRATOR,
+            message=NOT_A_DIRECTORY_ADMINISTRATOR,
+            request=request,
+            role=ORGANISATION_EDITOR,
+        )
+    with transaction.atomic():
+        role = Role.objects.get(code=ORGANISATION_EDITOR)
+        if RoleAssignment.objects.filter(user=user, role=role).exists():
+            return False
+        assignment = RoleAssignment(user=user, role=role)
+        assignment.full_clean()
+        assignment.save(force_insert=True)
+        _audit_permission_change(actor=actor, user=user, granted=role.code, request=request)
+    _forget_roles(actor, user)
+    return True
 
 
 def user_change_details(
