@@ -52,11 +52,12 @@ def _check_administrator(actor, *, record_type, record_id, request, action="chan
 
 
 def _decide(*, actor, change, revision, status, message, request) -> ListingChange:
+    # Checked before the transaction, so the refusal's audit record is not rolled back with it.
+    _check_administrator(
+        actor, record_type=CHANGE_RECORD_TYPE, record_id=change.pk, request=request
+    )
     with transaction.atomic():
         change = _locked(change)
-        _check_administrator(
-            actor, record_type=CHANGE_RECORD_TYPE, record_id=change.pk, request=request
-        )
         if change.status != ListingChange.Status.SUBMITTED:
             raise StewardshipError(NOT_WAITING.format(status=change.get_status_display().lower()))
         _check_revision(change, revision, {})
