@@ -21,9 +21,11 @@ from familyhelp.core.services import postcodes_import
 from familyhelp.demo.county import LOCAL_AUTHORITY_CODE, TOWNS, postcodes_for
 from familyhelp.demo.generator import OrganisationGenerator, ServiceGenerator
 from familyhelp.demo.people import PEOPLE, demo_people_ensure
+from familyhelp.demo.stewardship import SECOND_EDITOR, StewardshipSummary, demo_stewardship_ensure
 from familyhelp.directory import models as directory
 from familyhelp.directory.search import index_services
 from familyhelp.directory.services.categories import taxonomy_import_categories
+from familyhelp.stewardship import models as stewardship
 
 DEFAULT_SEED = 2026
 DEFAULT_SERVICES = 500
@@ -44,6 +46,15 @@ ERROR_NOT_EMPTY = (
 
 # Children before parents, so nothing is deleted while something still points at it.
 DIRECTORY_MODELS = (
+    stewardship.ReminderLink,
+    stewardship.Reminder,
+    stewardship.ListingVersion,
+    stewardship.ListingChange,
+    stewardship.TrustedOrganisation,
+    stewardship.JoinRequest,
+    stewardship.BulkUpload,
+    stewardship.CategoryReviewPeriod,
+    directory.ProblemReport,
     directory.OrganisationEditor,
     directory.Attribute,
     directory.Language,
@@ -101,6 +112,7 @@ class DemoSummary:
     places: int = 0
     load_seconds: float = 0.0
     index_seconds: float = 0.0
+    stewardship: StewardshipSummary = StewardshipSummary()
 
 
 def demo_load(
@@ -180,6 +192,7 @@ def demo_load(
         loaded = time.monotonic()
         index_services()
         demo_admin_ensure()
+        stewardship = demo_stewardship_ensure(password=ADMIN_PASSWORD, today=today)
     # Fresh planner statistics after a bulk load: without them PostgreSQL picks sequential plans
     # for proximity searches (seconds instead of milliseconds).
     with connection.cursor() as cursor:
@@ -192,6 +205,7 @@ def demo_load(
         places=len(TOWNS),
         load_seconds=loaded - started,
         index_seconds=time.monotonic() - loaded,
+        stewardship=stewardship,
     )
 
 
@@ -216,6 +230,15 @@ def demo_logins() -> list[DemoLogin]:
         DemoLogin(role=name, username=email, password=ADMIN_PASSWORD, url=SIGN_IN_URL)
         for name, email in _role_names_and_emails()
     ]
+    # The demo's second organisation editor, whose organisation publishes without approval.
+    people.append(
+        DemoLogin(
+            role="Organisation editor (trusted organisation)",
+            username=SECOND_EDITOR[0],
+            password=ADMIN_PASSWORD,
+            url=SIGN_IN_URL,
+        )
+    )
     return [
         DemoLogin(
             role="Django admin (superuser)",

@@ -311,8 +311,11 @@ def _upsert(model, service, entries, fields_of):
     for entry in entries:
         entry_id = str(entry.get("id") or new_id())
         fields = fields_of(entry)
-        row = existing.get(entry_id) or model(id=entry_id)
-        row.service = service
+        row = existing.get(entry_id)
+        if row is None:
+            row = model(id=entry_id, service=service)
+        # An existing venue schedule linked only through its venue (HSDS allows either) keeps
+        # its links as they were, so the feed lists it where it did.
         for name, value in fields.items():
             setattr(row, name, value)
         row.full_clean(validate_unique=False, validate_constraints=False)

@@ -125,7 +125,8 @@ def change_start(
 
 def _locked(change: ListingChange) -> ListingChange:
     return (
-        ListingChange.objects.select_for_update()
+        # Only the change's row: PostgreSQL cannot lock the nullable side of the service join.
+        ListingChange.objects.select_for_update(of=("self",))
         .select_related("organization", "service")
         .get(pk=change.pk)
     )
@@ -148,15 +149,16 @@ def change_save(
     unknown = set(updates) - set(empty_document())
     if unknown:
         raise StewardshipError(UNKNOWN_FIELD.format(field=sorted(unknown)[0]))
+    # Checked before the transaction, so the refusal's audit record is not rolled back with it.
+    _check_may_edit(
+        actor,
+        organization=change.organization,
+        service=change.service,
+        request=request,
+        action="change",
+    )
     with transaction.atomic():
         change = _locked(change)
-        _check_may_edit(
-            actor,
-            organization=change.organization,
-            service=change.service,
-            request=request,
-            action="change",
-        )
         if not change.is_open:
             raise StewardshipError(NOT_EDITABLE.format(status=change.get_status_display().lower()))
         _check_revision(change, revision, updates)
@@ -188,15 +190,16 @@ def is_trusted(organization: Organization) -> bool:
 def change_submit(*, actor, change: ListingChange, revision: int, request=None) -> ListingChange:
     """Send the change for approval; a trusted organisation's change (or a directory
     administrator's) is published at once."""
+    # Checked before the transaction, so the refusal's audit record is not rolled back with it.
+    _check_may_edit(
+        actor,
+        organization=change.organization,
+        service=change.service,
+        request=request,
+        action="change",
+    )
     with transaction.atomic():
         change = _locked(change)
-        _check_may_edit(
-            actor,
-            organization=change.organization,
-            service=change.service,
-            request=request,
-            action="change",
-        )
         if change.status not in ListingChange.EDITABLE_STATUSES:
             raise StewardshipError(
                 NOT_SUBMITTABLE.format(status=change.get_status_display().lower())
@@ -254,15 +257,16 @@ def change_submit(*, actor, change: ListingChange, revision: int, request=None) 
 def change_withdraw(*, actor, change: ListingChange, request=None) -> ListingChange:
     """Throw the draft away (or take back a change waiting for approval); the published listing
     is untouched."""
+    # Checked before the transaction, so the refusal's audit record is not rolled back with it.
+    _check_may_edit(
+        actor,
+        organization=change.organization,
+        service=change.service,
+        request=request,
+        action="delete",
+    )
     with transaction.atomic():
         change = _locked(change)
-        _check_may_edit(
-            actor,
-            organization=change.organization,
-            service=change.service,
-            request=request,
-            action="delete",
-        )
         if not change.is_open:
             raise StewardshipError(NOT_EDITABLE.format(status=change.get_status_display().lower()))
         change.status = ListingChange.Status.WITHDRAWN

@@ -55,3 +55,10 @@ class Command(BaseCommand):
             f"{summary.services:,} services in {summary.load_seconds:.1f} s; "
             f"search index rebuilt in {summary.index_seconds:.1f} s."
         )
+        steward = summary.stewardship
+        self.stdout.write(
+            f"Stewardship: {steward.drafts} draft, {steward.waiting} changes waiting for "
+            f"approval, {steward.changes_requested} sent back, {steward.problem_reports} open "
+            f"problem reports, {steward.join_requests} requests to join, "
+            f"{steward.reminders_sent} review reminders sent (see the outbox at /outbox/)."
+        )
