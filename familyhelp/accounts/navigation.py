@@ -80,3 +80,37 @@ NAVIGATION.append(
         in_header=False,
     )
 )
+
+# Moderation (familyhelp/stewardship/views_moderation.py): directory administrators approve
+# organisations' changes to their listings.
+NAVIGATION.append(NavigationItem("stewardship:queue", "Changes to approve", "directory.administer"))
+
+# Joining (familyhelp/stewardship/views_joining.py): requests to join the directory or claim a
+# listing, for directory administrators. Listed on "Your account".
+NAVIGATION.append(
+    NavigationItem(
+        "stewardship:join-requests",
+        "Requests to join the directory",
+        "directory.administer",
+        in_header=False,
+    )
+)
+
+# Dashboard (familyhelp/stewardship/views_dashboard.py): directory administrators see freshness,
+# reminders, the approval queue and problem reports at a glance.
+NAVIGATION.append(
+    NavigationItem("stewardship:dashboard", "Directory dashboard", "directory.administer")
+)
+
+# Editing (familyhelp/stewardship/views_editing/): editors see their organisations' listings.
+NAVIGATION.append(
+    NavigationItem("stewardship:organisations", "Your organisations", "stewardship.edit_listings")
+)
+
+# Bulk upload (familyhelp/stewardship/views_uploads.py): administrators and organisation editors
+# add or change many listings from a spreadsheet. Listed on "Your account".
+NAVIGATION.append(
+    NavigationItem(
+        "stewardship:upload-start", "Upload listings", "stewardship.bulk_upload", in_header=False
+    )
+)

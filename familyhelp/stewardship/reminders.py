@@ -179,13 +179,11 @@ def issue_links(*, reminder: Reminder, recipients, freshness) -> list[Outgoing]:
 
 
 def changes_path(service) -> str:
-    """Where "make changes" goes: sign in, then the listing.
-
-    The editing pages are another part of issue 5; until they exist this is the public page
-    of the service (sign-in first, so an editor arrives signed in)."""
+    """Where "make changes" goes: sign in, then the editors' page of the listing (its button
+    starts a change, or goes on with the one already open)."""
     from urllib.parse import urlencode
 
-    target = reverse("directory:service", args=[service.pk])
+    target = reverse("stewardship:service", args=[service.pk])
     return reverse(settings.LOGIN_URL) + "?" + urlencode({"next": target})
 
 

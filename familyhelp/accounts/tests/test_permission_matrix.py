@@ -79,6 +79,7 @@ MATRIX: dict[str, dict[str, frozenset[str] | set[str]]] = {
     # People (familyhelp/accounts/rules.py)
     "accounts.view_people": {NO_OBJECT: ADMINS},
     "accounts.invite_person": {NO_OBJECT: ADMINS},
+    "accounts.invite_organisation_editor": {NO_OBJECT: DIRECTORY_ADMINS},
     "accounts.manage_agency": {OWN_AGENCY: ADMINS, OTHER_AGENCY: {SYSTEM_ADMIN}},
     "accounts.manage_person": {
         SAME_AGENCY_PERSON: ADMINS,
@@ -132,6 +133,8 @@ MATRIX: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "directory.view_problem_reports": {NO_OBJECT: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR}},
     # Stewardship (familyhelp/stewardship/rules.py)
     "stewardship.edit_listings": {NO_OBJECT: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR}},
+    # Bulk upload: each row's organisation is then checked against the editor's organisations.
+    "stewardship.bulk_upload": {NO_OBJECT: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR}},
     # A personal record (the test-only stand-in until families and casework register theirs)
     "testrecords.view_protectedrecord": {
         RECORD_UNRELATED: NOBODY,

@@ -45,6 +45,7 @@ TEMPLATES = {
     "listing_decision": "A directory administrator decided on your change to a listing",
     "join_request_received": "We received your request to join the directory",
     "join_request_decision": "A directory administrator decided on your request to join",
+    "join_request_waiting": "An organisation asked to join the directory or claim a listing",
 }
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@example.com"

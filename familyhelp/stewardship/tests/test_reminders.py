@@ -3,6 +3,7 @@
 import datetime
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -125,8 +126,10 @@ def test_the_email_has_a_confirm_link_and_a_link_to_make_changes(service):
     assert fields["organisation"] == "Vale Play"
     assert fields["review_by"] == "15 June 2026"
     assert re.fullmatch(r"/listings/confirm/[^/]+/", confirm_path(message))
-    assert "/sign-in" in fields["changes_link"] or "next=" in fields["changes_link"]
-    assert str(service.pk) in fields["changes_link"]
+    # "Make changes": sign in, then the editors' page of this listing.
+    changes = urlsplit(fields["changes_link"])
+    assert changes.path == reverse("accounts:sign-in")
+    assert parse_qs(changes.query)["next"] == [reverse("stewardship:service", args=[service.pk])]
     link = ReminderLink.objects.get()
     assert link.token_hash not in fields["confirm_link"]  # only a hash is kept, not the token
     assert link.sent_at is not None
