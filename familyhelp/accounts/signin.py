@@ -249,8 +249,17 @@ def _navigation(user, current_path: str, *, header: bool = True) -> list[dict]:
             href = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = current_path == href or (href != "/" and current_path.startswith(href))
-        items.append({"href": href, "text": item.text, "active": active})
+        items.append({"href": href, "text": item.text, "active": False})
+    # The current page belongs to the item whose address is its longest prefix, so the
+    # dashboard (/directory-admin/) is not also "current" on /directory-admin/changes/.
+    matches = [
+        item
+        for item in items
+        if current_path == item["href"]
+        or (item["href"] != "/" and current_path.startswith(item["href"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["href"]))["active"] = True
     return items
 
 

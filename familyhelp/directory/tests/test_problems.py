@@ -167,7 +167,9 @@ def test_the_confirmation_page_needs_a_genuine_token(client, service):
     report = report_for(service)
     other = ServiceFactory()
     genuine = problems.confirmation_token(report)
-    assert client.get(url, {"reference": genuine}).status_code == 200
+    sent = client.get(url, {"reference": genuine})
+    assert sent.status_code == 200
+    assert f"Your reference<br><strong>{report.reference}</strong>" in sent.content.decode()
     other_url = reverse("directory:report-problem-sent", kwargs={"service_id": other.pk})
     assert client.get(other_url, {"reference": genuine}).status_code == 404
 

@@ -135,6 +135,13 @@ def test_administrators_have_the_queue_in_their_navigation():
     assert "stewardship:queue" not in [item.url_name for item in items_for(editor)]
 
 
+def test_only_the_queue_is_the_current_page_in_the_header_on_the_queue(client, admin):
+    # The dashboard's address (/directory-admin/) is a prefix of the queue's.
+    page = client.get(QUEUE).content.decode()
+    assert page.count("govuk-service-navigation__item--active") == 1
+    assert f'href="{QUEUE}" aria-current="true"' in page
+
+
 def _every_page(service, change):
     return [
         QUEUE,
@@ -194,6 +201,9 @@ def test_the_review_shows_each_changed_question_side_by_side(client, admin, serv
     assert f'name="revision" value="{change.revision}"' in page
     assert "Confirm decision" in page
     assert "has changed since this draft was started" not in page
+    # The status tag and the organisation link are markup, not escaped text.
+    assert '<strong class="govuk-tag govuk-tag--blue">Waiting for approval</strong>' in page
+    assert "&lt;" not in page
 
 
 def test_the_review_compares_with_the_listing_published_now_and_says_it_has_changed(

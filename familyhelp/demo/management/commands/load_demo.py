@@ -1,5 +1,7 @@
 """manage.py load_demo: the fictional county of Wessex Vale, for trying Family Help out."""
 
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
 
 from familyhelp.demo.services import DEFAULT_SEED, DEFAULT_SERVICES, DemoError, demo_load
@@ -36,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
 
     def handle(self, *args, if_empty, reset, services, seed, verbosity, **options):
+        if verbosity < 2:
+            # One "Sent email" line per demo reminder would bury the summary; they are in /outbox/.
+            logging.getLogger("familyhelp.core.notifications").setLevel(logging.WARNING)
         try:
             summary = demo_load(
                 seed=seed,
