@@ -355,6 +355,13 @@ DIRECTORY_REVIEW_GRACE_DAYS = env.int("DIRECTORY_REVIEW_GRACE_DAYS", default=60)
 DIRECTORY_REMINDER_LINK_DAYS = env.int("DIRECTORY_REMINDER_LINK_DAYS", default=60)
 DAILY_JOBS += ["familyhelp.stewardship.jobs.send_review_reminders"]
 
+# --- Bulk upload and joining (familyhelp/stewardship; docs/bulk-upload.md, docs/joining.md) ---
+# The largest CSV or XLSX file accepted, and the most rows in it.
+BULK_UPLOAD_MAX_BYTES = env.int("BULK_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+BULK_UPLOAD_MAX_ROWS = env.int("BULK_UPLOAD_MAX_ROWS", default=20_000)
+# Requests to join or claim a listing from one address in any hour.
+JOIN_REQUESTS_PER_IP_PER_HOUR = env.int("JOIN_REQUESTS_PER_IP_PER_HOUR", default=5)
+
 # Reverse proxies in front of the site (nginx, a load balancer) that append to X-Forwarded-For:
 # 1 behind one nginx. The audit log records the client's address, not the proxy's. Leave 0 when
 # nothing sits in front, or a client could write its own address.
