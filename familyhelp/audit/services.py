@@ -5,8 +5,10 @@ it joins that transaction, so a change can never be committed without its audit 
 audit record never survives a change that was rolled back.
 """
 
+import contextvars
 import json
 import sys
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -148,28 +150,76 @@ def audit_record(
     if action not in AuditEvent.Action.values:
         raise AuditError(UNKNOWN_ACTION.format(action=action))
     ip_address, user_agent = _client_of(request)
+    event = AuditEvent(
+        actor=actor,
+        actor_label=actor_label,
+        action=action,
+        record_type=record_type,
+        record_id=str(record_id),
+        family_id=None if family_id is None else str(family_id),
+        fields_changed=[str(name) for name in fields_changed],
+        values=_plain_json(values or {}),
+        ip_address=ip_address,
+        user_agent=user_agent,
+        reason=reason,
+    )
+    pending = _batch.get()
+    if pending is not None:
+        pending.append(event)
+        return event
+    _append([event])
+    return event
+
+
+_batch: contextvars.ContextVar[list | None] = contextvars.ContextVar("audit_batch", default=None)
+BATCH_OUTSIDE_TRANSACTION = "audit_batch() must be used inside the change's transaction.atomic."
+
+
+@contextmanager
+def audit_batch():
+    """Hold back the audit records written inside the block and append them at its end.
+
+    For long transactions that write many records (a bulk upload saving thousands of listings):
+    appending takes the chain's lock until the transaction ends, so appending as they happen
+    would make every other audited write in the service wait for the whole upload. Appended at
+    the end, the lock is held only for the appends, which go in one bulk insert. Use it inside
+    the change's own `transaction.atomic`: the records still commit or roll back with the change.
+    If the block raises, nothing is appended (its transaction rolls back anyway). Events
+    returned by audit_record inside the block have no sequence until the block ends.
+    """
+    if _batch.get() is not None:  # nested: the outermost batch appends
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise AuditError(BATCH_OUTSIDE_TRANSACTION)
+    pending: list[AuditEvent] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _append(pending)
+
+
+APPEND_BATCH_SIZE = 1000
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Link `events` to the chain, in order, and insert them."""
+    if not events:
+        return
     with transaction.atomic():
         _lock_the_chain()
         last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
         sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        event = AuditEvent(
-            sequence=sequence,
-            actor=actor,
-            actor_label=actor_label,
-            action=action,
-            record_type=record_type,
-            record_id=str(record_id),
-            family_id=None if family_id is None else str(family_id),
-            fields_changed=[str(name) for name in fields_changed],
-            values=_plain_json(values or {}),
-            ip_address=ip_address,
-            user_agent=user_agent,
-            reason=reason,
-            previous_hash=previous_hash,
-        )
-        event.hash = event_hash(event)
-        event.save(force_insert=True)
-    return event
+        for event in events:
+            event.sequence, event.previous_hash = sequence, previous_hash
+            event.hash = event_hash(event)
+            sequence, previous_hash = sequence + 1, event.hash
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=APPEND_BATCH_SIZE)
 
 
 def _lock_the_chain():

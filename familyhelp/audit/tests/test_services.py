@@ -169,3 +169,41 @@ def test_behind_trusted_proxies_the_client_address_is_recorded(
         request=given_request,
     )
     assert AuditEvent.objects.get(sequence=event.sequence).ip_address == recorded
+
+
+@pytest.mark.django_db
+def test_a_batch_appends_its_records_at_its_end_in_order_and_chained():
+    from django.db import transaction
+
+    from familyhelp.audit.chain import chain_verify
+    from familyhelp.audit.services import audit_batch
+
+    audit_record(actor_label="job:test", action="create", record_type="t.r", record_id="before")
+    with transaction.atomic(), audit_batch():
+        for number in range(3):
+            audit_record(
+                actor_label="job:test", action="change", record_type="t.r", record_id=number
+            )
+        assert AuditEvent.objects.count() == 1  # held back until the block ends
+    assert list(AuditEvent.objects.order_by("sequence").values_list("record_id", flat=True)) == [
+        "before",
+        "0",
+        "1",
+        "2",
+    ]
+    report = chain_verify()
+    assert (report.checked, report.first_broken) == (4, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_fails_appends_nothing_and_one_outside_a_transaction_is_refused():
+    from django.db import transaction
+
+    from familyhelp.audit.services import AuditError, audit_batch
+
+    with pytest.raises(RuntimeError), transaction.atomic(), audit_batch():
+        audit_record(actor_label="job:test", action="change", record_type="t.r", record_id=1)
+        raise RuntimeError("the change failed")
+    assert not AuditEvent.objects.exists()
+    with pytest.raises(AuditError, match="inside the change's transaction"), audit_batch():
+        pass

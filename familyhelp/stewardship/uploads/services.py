@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from familyhelp.audit.services import audit_record
+from familyhelp.audit.services import audit_batch, audit_record
 from familyhelp.core.tasks import enqueue_on_commit
 from familyhelp.directory import search
 from familyhelp.directory.models import Organization, Service
@@ -280,7 +280,10 @@ def upload_apply(*, actor, upload: BulkUpload, request=None) -> BulkUpload:
             if plan.errors or fingerprint(plan) != upload.summary.get("fingerprint"):
                 stale = plan
             else:
-                counts = _apply(actor=actor, upload=upload, plan=plan, request=request)
+                # Thousands of audit records, appended together at the end: the audit chain's
+                # lock is then held for the appends only, not while every listing is saved.
+                with audit_batch():
+                    counts = _apply(actor=actor, upload=upload, plan=plan, request=request)
                 upload.status = BulkUpload.Status.APPLIED
                 upload.applied_at = timezone.now()
                 upload.summary = {**upload.summary, **counts}
