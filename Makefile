@@ -37,6 +37,9 @@ run: assets ## Prepare the SQLite demo county and serve on http://127.0.0.1:$(PO
 	$(DEMO_MANAGE) migrate --noinput
 	$(DEMO_MANAGE) load_demo --if-empty
 	$(DEMO_MANAGE) demo_logins
+	@echo "The background worker (checking bulk uploads, sending email) runs too; its log is worker.log."
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_MANAGE) worker > worker.log 2>&1 & worker=$$!; \
 	$(DEMO_MANAGE) runserver 127.0.0.1:$(PORT)
 
 demo: assets ## Reload the demo county from scratch into the database
