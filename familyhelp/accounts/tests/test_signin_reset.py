@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -36,7 +37,7 @@ def _link(email):
 
 
 def _path(link):
-    return link.removeprefix("http://testserver")
+    return link.removeprefix(settings.SITE_URL.rstrip("/"))
 
 
 def _set_password(client, link, password=NEW_PASSWORD):
@@ -55,7 +56,9 @@ def test_asking_for_a_link_emails_one_that_expires_in_2_hours(
     assert message.to == person.email
     assert message.personalisation["name"] == "Sam"
     assert message.personalisation["expires"] == "2 hours"
-    assert message.personalisation["link"].startswith("http://testserver/password-reset/")
+    assert message.personalisation["link"].startswith(
+        settings.SITE_URL.rstrip("/") + "/password-reset/"
+    )
     [event] = AuditEvent.objects.filter(record_type=password_reset.PASSWORD_RESET_RECORD_TYPE)
     assert (event.actor, event.action, event.values) == (person, "create", {"link_sent": True})
 
