@@ -20,9 +20,9 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/family
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 60)
 
-from bench import audit, directory, harness  # noqa: E402
+from bench import audit, dashboard, directory, harness, uploads  # noqa: E402
 
-BENCHES = {"directory": directory, "audit": audit}
+BENCHES = {"directory": directory, "audit": audit, "uploads": uploads, "dashboard": dashboard}
 
 RESULTS = ROOT / "bench" / "results.json"
 

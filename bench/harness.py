@@ -121,6 +121,21 @@ def latencies(port: int, paths: list[str], rounds: int = 4) -> list[float]:
     return [client.get(path) for _ in range(rounds - 1) for path in paths]
 
 
+def warm_up(port: int, path: str, workers: int, rounds: int = 3) -> None:
+    """Have every worker answer `path` before anything is measured: a gunicorn worker loads the
+    URL configuration and opens its database connection on its first request, which takes
+    seconds on a busy machine and would otherwise land inside a 10-second throughput window.
+    `path` should be outside the measured mix, so that no measured answer is cached by it."""
+    for _ in range(rounds):
+        threads = [
+            threading.Thread(target=lambda: Client(port).get(path)) for _ in range(2 * workers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+
 def throughput(port: int, paths: list[str], clients: int = 32, seconds: float = 10.0) -> float:
     """Requests per second with `clients` concurrent keep-alive clients, for a bounded time."""
     counts = [0] * clients

@@ -4,12 +4,26 @@ Plain functions rather than nested ModelSerializers: the feed's pages are built 
 rows and these run once per row, so they must be cheap. Empty values are left out (the standard
 wants absent fields, never null or ""). The JSON Schemas in standards/oruk-3.0/schema/ are the
 judge: the conformance test validates every response against them.
+
+List items without relations are built from plain rows (`*_row`, from the selectors'
+`service_rows` / `service_at_location_rows`); records go through the same code read as mappings
+(`_Fields`), so the two cannot drift apart.
 """
 
 import datetime
+import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 
 from familyhelp.directory.models import Location
+from familyhelp.directory.selectors.oruk import (
+    LOCATION_PUBLIC,
+    LOCATION_SUMMARY,
+    ORGANIZATION_SUMMARY,
+    SERVICE_AT_LOCATION_SUMMARY,
+    SERVICE_MINIMAL,
+    SERVICE_SUMMARY,
+)
 
 EMPTY = (None, "", [], {})
 
@@ -49,6 +63,43 @@ def _number(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+# How each kind of value a field holds is written (anything else is written as it is).
+_JSON_VALUE = {
+    uuid.UUID: str,
+    datetime.datetime: _datetime,
+    datetime.date: _date,
+    datetime.time: _time,
+    Decimal: _number,
+}
+
+
+class _Fields:
+    """A record read as a mapping of its fields, as plain rows are."""
+
+    __slots__ = ("record",)
+
+    def __init__(self, record):
+        self.record = record
+
+    def __getitem__(self, name: str):
+        return getattr(self.record, name)
+
+
+def _picked(values: Mapping, names) -> dict:
+    """The fields `names` of a row (or `_Fields` of a record) in order, as JSON values, leaving
+    out empty ones. For one-to-one fields, which hold text, numbers, dates or ids (never lists)."""
+    picked = {}
+    for name in names:
+        value = values[name]
+        if value.__class__ is str:  # most fields: skip the conversions
+            if value:
+                picked[name] = value
+        elif value is not None:
+            write = _JSON_VALUE.get(value.__class__)
+            picked[name] = write(value) if write else value
+    return picked
 
 
 # Taxonomies -----------------------------------------------------------------------------------
@@ -97,20 +148,12 @@ def attribute(item) -> dict:
 # Organisations -------------------------------------------------------------------------------
 
 
+def organization_summary_row(row: Mapping) -> dict:
+    return _picked(row, ORGANIZATION_SUMMARY)
+
+
 def organization_summary(item) -> dict:
-    return compact(
-        id=str(item.id),
-        name=item.name,
-        alternate_name=item.alternate_name,
-        description=item.description,
-        email=item.email,
-        website=item.website,
-        logo=item.logo,
-        uri=item.uri,
-        legal_status=item.legal_status,
-        year_incorporated=item.year_incorporated,
-        parent_organization_id=_uuid(item.parent_organization_id),
-    )
+    return organization_summary_row(_Fields(item))
 
 
 def organization_identifier(item) -> dict:
@@ -171,22 +214,18 @@ def accessibility(item) -> dict:
     )
 
 
-def location_summary(item: Location) -> dict:
+_LOCATION_SHOWN_IF_CONFIDENTIAL = LOCATION_SUMMARY[:LOCATION_PUBLIC]
+
+
+def location_summary_row(row: Mapping) -> dict:
     # A confidential venue (a refuge) never shows where it is.
-    hidden = item.is_confidential
-    return compact(
-        id=str(item.id),
-        location_type=item.location_type,
-        url=item.url,
-        name=item.name,
-        alternate_name=item.alternate_name,
-        description=item.description,
-        transportation=item.transportation,
-        latitude=None if hidden else item.latitude,
-        longitude=None if hidden else item.longitude,
-        external_identifier=None if hidden else item.external_identifier,
-        external_identifier_type=None if hidden else item.external_identifier_type,
-    )
+    if row["is_confidential"]:
+        return _picked(row, _LOCATION_SHOWN_IF_CONFIDENTIAL)
+    return _picked(row, LOCATION_SUMMARY)
+
+
+def location_summary(item: Location) -> dict:
+    return location_summary_row(_Fields(item))
 
 
 def location_full(item: Location) -> dict:
@@ -200,40 +239,25 @@ def location_full(item: Location) -> dict:
 # Services ------------------------------------------------------------------------------------
 
 
-def service_minimal(item) -> dict:
-    return compact(
-        id=str(item.id),
-        name=item.name,
-        status=item.status,
-        last_modified=_datetime(item.last_modified),
-    )
+def service_minimal_row(row: Mapping) -> dict:
+    return _picked(row, SERVICE_MINIMAL)
+
+
+def _service_summary(service: Mapping, organization: Mapping) -> dict:
+    """The one-to-one fields of a service, as list items carry them."""
+    return {
+        **_picked(service, SERVICE_SUMMARY),
+        "organization": _picked(organization, ORGANIZATION_SUMMARY),
+    }
+
+
+def service_summary_row(row: Mapping) -> dict:
+    """A row of `oruk.service_rows` (its organisation nested under "organization")."""
+    return _service_summary(row, row["organization"])
 
 
 def service_summary(item) -> dict:
-    """The one-to-one fields of a service, as list items carry them."""
-    return compact(
-        id=str(item.id),
-        organization_id=str(item.organization_id),
-        name=item.name,
-        alternate_name=item.alternate_name,
-        description=item.description,
-        url=item.url,
-        email=item.email,
-        status=item.status,
-        interpretation_services=item.interpretation_services,
-        application_process=item.application_process,
-        fees_description=item.fees_description,
-        wait_time=item.wait_time,
-        accreditations=item.accreditations,
-        eligibility_description=item.eligibility_description,
-        minimum_age=item.minimum_age,
-        maximum_age=item.maximum_age,
-        assured_date=_date(item.assured_date),
-        assurer_email=item.assurer_email,
-        alert=item.alert,
-        last_modified=_datetime(item.last_modified),
-        organization=organization_summary(item.organization),
-    )
+    return _service_summary(_Fields(item), _Fields(item.organization))
 
 
 def schedule(item) -> dict:
@@ -373,15 +397,13 @@ def service_at_location_in_service(item) -> dict:
     )
 
 
-def service_at_location_summary(item) -> dict:
-    return compact(
-        id=str(item.id),
-        service_id=str(item.service_id),
-        location_id=str(item.location_id),
-        description=item.description,
-        location=location_summary(item.location),
-        service=service_summary(item.service),
-    )
+def service_at_location_summary_row(row: Mapping) -> dict:
+    """A row of `oruk.service_at_location_rows`."""
+    return {
+        **_picked(row, SERVICE_AT_LOCATION_SUMMARY),
+        "location": location_summary_row(row["location"]),
+        "service": service_summary_row(row["service"]),
+    }
 
 
 def service_at_location_full(item) -> dict:

@@ -196,6 +196,10 @@ def _service_moment(service):
     return _latest(service.last_modified, service.organization.last_modified)
 
 
+def _service_row_moment(row):
+    return _latest(row["last_modified"], row["organization"]["last_modified"])
+
+
 class ApiDetailsView(OpenReferralView):
     @_documented("About this API", "api_details", parameters.NoParameters)
     def get(self, request):
@@ -214,19 +218,23 @@ class ServiceListView(OpenReferralView):
     @_documented("Published services", "service_list", parameters.ServicesParameters)
     def get(self, request):
         params = parameters.parse(parameters.ServicesParameters, request.query_params)
-        full = params["full"] and not params["minimal"]
-        if params["minimal"]:
-            serialize = serializers.service_minimal
-        else:
-            serialize = serializers.service_full if full else serializers.service_summary
         filters = parameters.ServicesParameters.filters(params)
+        if params["full"] and not params["minimal"]:
+            fetch, serialize = oruk.services_fetch, serializers.service_full
+            moment = _service_moment
+        else:  # one-to-one fields only: plain rows, no model instances
+            fetch, moment = oruk.service_rows, _service_row_moment
+            if params["minimal"]:
+                serialize = serializers.service_minimal_row
+            else:
+                serialize = serializers.service_summary_row
         return self.page(
             request,
             params,
             oruk.service_search(filters),
-            lambda ids: oruk.services_fetch(ids, full=full),
+            fetch,
             serialize,
-            _service_moment,
+            moment,
             filtered=filters.filtered,
         )
 
@@ -247,17 +255,22 @@ class ServiceAtLocationListView(OpenReferralView):
     )
     def get(self, request):
         params = parameters.parse(parameters.ServiceAtLocationsParameters, request.query_params)
-        full = params["full"]
         filters = parameters.ServiceAtLocationsParameters.filters(params)
+        if params["full"]:
+            fetch = oruk.service_at_locations_fetch
+            serialize = serializers.service_at_location_full
+            moment = lambda row: _service_moment(row.service)  # noqa: E731
+        else:  # one-to-one fields only: plain rows, no model instances
+            fetch = oruk.service_at_location_rows
+            serialize = serializers.service_at_location_summary_row
+            moment = lambda row: _service_row_moment(row["service"])  # noqa: E731
         return self.page(
             request,
             params,
             oruk.service_at_location_search(filters),
-            lambda ids: oruk.service_at_locations_fetch(ids, full=full),
-            serializers.service_at_location_full
-            if full
-            else serializers.service_at_location_summary,
-            lambda row: _service_moment(row.service),
+            fetch,
+            serialize,
+            moment,
             filtered=filters.filtered,
         )
 

@@ -4,8 +4,13 @@ Every list is read in two steps so that the cost does not grow with the page siz
 query pages the ids (plus a count), then one query per nested relation fetches that page's rows.
 `service_at_location_search` is the first step of the feed's busiest query, kept separate so that
 `make bench` can time its bare SQL.
+
+List pages that show only one-to-one fields (services and services at locations without
+`full`) read their rows as plain values (`service_rows`, `service_at_location_rows`): one query
+and no model instances, which is most of what a page of 50 used to cost in Python.
 """
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -96,6 +101,82 @@ def counted_page(queryset: QuerySet, *, page: int, per_page: int) -> QuerySet:
 def _in_order(rows, ids):
     by_id = {row.pk: row for row in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+# Plain rows: what list items show, without model instances ------------------------------------
+
+# The one-to-one fields a list item shows, in the order the feed gives them.
+ORGANIZATION_SUMMARY = (
+    "id",
+    "name",
+    "alternate_name",
+    "description",
+    "email",
+    "website",
+    "logo",
+    "uri",
+    "legal_status",
+    "year_incorporated",
+    "parent_organization_id",
+)
+SERVICE_MINIMAL = ("id", "name", "status", "last_modified")
+SERVICE_SUMMARY = (
+    "id",
+    "organization_id",
+    "name",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "interpretation_services",
+    "application_process",
+    "fees_description",
+    "wait_time",
+    "accreditations",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "assured_date",
+    "assurer_email",
+    "alert",
+    "last_modified",
+)
+# Where a confidential venue is stays out of the feed: these come last so that
+# LOCATION_SUMMARY[:LOCATION_PUBLIC] is what it may show.
+LOCATION_SUMMARY = (
+    "id",
+    "location_type",
+    "url",
+    "name",
+    "alternate_name",
+    "description",
+    "transportation",
+    "latitude",
+    "longitude",
+    "external_identifier",
+    "external_identifier_type",
+)
+LOCATION_PUBLIC = LOCATION_SUMMARY.index("latitude")
+SERVICE_AT_LOCATION_SUMMARY = ("id", "service_id", "location_id", "description")
+
+# What the rows carry: the shown fields plus what decides visibility and Last-Modified.
+_ORGANIZATION_COLUMNS = (*ORGANIZATION_SUMMARY, "last_modified")
+_LOCATION_COLUMNS = (*LOCATION_SUMMARY, "is_confidential")
+
+
+def _prefixed(path: str, names) -> list[str]:
+    return [f"{path}__{name}" for name in names]
+
+
+def _split(values: tuple, *parts) -> list[dict]:
+    """A `values_list` row cut into one dict per part (each part a tuple of field names)."""
+    dicts, start = [], 0
+    for names in parts:
+        end = start + len(names)
+        dicts.append(dict(zip(names, values[start:end], strict=True)))
+        start = end
+    return dicts
 
 
 # Services ------------------------------------------------------------------------------------
@@ -234,16 +315,41 @@ def _service_prefetches(prefix: str = "", *, with_locations: bool = True):
     return prefetches
 
 
-def services_fetch(ids, *, full: bool) -> list[Service]:
-    """The page's services, in the order of `ids`, with everything the response nests."""
-    services = Service.objects.published().filter(id__in=ids).select_related("organization")
-    if full:
-        services = services.prefetch_related(*_service_prefetches())
+def services_fetch(ids) -> list[Service]:
+    """The page's services, in the order of `ids`, with everything the fully nested response
+    nests (lists without `full` read `service_rows` instead)."""
+    services = (
+        Service.objects.published()
+        .filter(id__in=ids)
+        .select_related("organization")
+        .prefetch_related(*_service_prefetches())
+    )
     return _in_order(services, ids)
 
 
+@functools.cache
+def _service_columns() -> QuerySet:
+    """`service_rows`' columns, resolved once per process: resolving 30-odd lookups through
+    joins costs more Python time than compiling the query. Only ever filtered, never run."""
+    return Service.objects.values_list(
+        *SERVICE_SUMMARY, *_prefixed("organization", _ORGANIZATION_COLUMNS)
+    )
+
+
+def service_rows(ids) -> list[dict]:
+    """The page's published services as plain dicts, in the order of `ids`, in one query: the
+    fields of SERVICE_SUMMARY, with the organisation's (and its `last_modified`) under
+    "organization". For lists that show no relations (not `full`)."""
+    by_id = {}
+    for values in _service_columns().published().filter(id__in=ids):
+        service, organization = _split(values, SERVICE_SUMMARY, _ORGANIZATION_COLUMNS)
+        service["organization"] = organization
+        by_id[service["id"]] = service
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def service_get(service_id) -> Service | None:
-    found = services_fetch([service_id], full=True)
+    found = services_fetch([service_id])
     return found[0] if found else None
 
 
@@ -271,12 +377,13 @@ def service_at_location_search(filters: ServiceFilters) -> QuerySet:
     return rows.order_by(*ordering)
 
 
-def service_at_locations_fetch(ids, *, full: bool) -> list[ServiceAtLocation]:
-    rows = ServiceAtLocation.objects.filter(id__in=ids).select_related(
-        "location", "service__organization"
-    )
-    if full:
-        rows = rows.prefetch_related(
+def service_at_locations_fetch(ids) -> list[ServiceAtLocation]:
+    """The page's services at locations, fully nested (lists without `full` read
+    `service_at_location_rows` instead)."""
+    rows = (
+        ServiceAtLocation.objects.filter(id__in=ids)
+        .select_related("location", "service__organization")
+        .prefetch_related(
             *_location_prefetches("location__"),
             _rows("schedules"),
             _rows("service_areas"),
@@ -284,11 +391,44 @@ def service_at_locations_fetch(ids, *, full: bool) -> list[ServiceAtLocation]:
             _contacts(),
             *_service_prefetches("service__", with_locations=False),
         )
+    )
     return _in_order(rows, ids)
 
 
+@functools.cache
+def _service_at_location_columns() -> QuerySet:
+    """`service_at_location_rows`' columns, resolved once per process (see `_service_columns`)."""
+    return ServiceAtLocation.objects.values_list(
+        *SERVICE_AT_LOCATION_SUMMARY,
+        *_prefixed("location", _LOCATION_COLUMNS),
+        *_prefixed("service", SERVICE_SUMMARY),
+        *_prefixed("service__organization", _ORGANIZATION_COLUMNS),
+    )
+
+
+def service_at_location_rows(ids) -> list[dict]:
+    """The page's services at locations as plain dicts, in the order of `ids`, in one query:
+    the fields of SERVICE_AT_LOCATION_SUMMARY, with the venue's under "location" (and
+    `is_confidential`) and the service's under "service" (its organisation nested as in
+    `service_rows`). For lists without `full`."""
+    by_id = {}
+    for values in _service_at_location_columns().filter(id__in=ids):
+        row, location, service, organization = _split(
+            values,
+            SERVICE_AT_LOCATION_SUMMARY,
+            _LOCATION_COLUMNS,
+            SERVICE_SUMMARY,
+            _ORGANIZATION_COLUMNS,
+        )
+        service["organization"] = organization
+        row["location"] = location
+        row["service"] = service
+        by_id[row["id"]] = row
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def service_at_location_get(row_id) -> ServiceAtLocation | None:
-    found = service_at_locations_fetch([row_id], full=True)
+    found = service_at_locations_fetch([row_id])
     if not found or not Service.objects.published().filter(pk=found[0].service_id).exists():
         return None
     return found[0]
