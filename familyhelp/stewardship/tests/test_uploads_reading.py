@@ -166,3 +166,19 @@ def test_an_xlsx_with_an_array_formula_is_refused():
     out = io.BytesIO()
     workbook.save(out)
     assert refused(out.getvalue()) == reading.FORMULAS.format(where="row 2, column E")
+
+
+def test_a_workbook_declaring_xml_entities_is_refused():
+    # The first step of an "XML bomb": openpyxl reads with defusedxml, which refuses any DTD
+    # entity, so a file that expands a small entity into gigabytes never gets that far.
+    out = io.BytesIO()
+    source_bytes = io.BytesIO(xlsx_bytes([row_of()]))
+    with zipfile.ZipFile(source_bytes) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY e "expanded">]><worksheet', 1
+                )
+            target.writestr(item, data)
+    assert refused(out.getvalue()) == reading.BAD_XLSX
