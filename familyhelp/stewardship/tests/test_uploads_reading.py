@@ -182,3 +182,16 @@ def test_a_workbook_declaring_xml_entities_is_refused():
                 )
             target.writestr(item, data)
     assert refused(out.getvalue()) == reading.BAD_XLSX
+
+
+def test_text_that_starts_like_a_formula_is_written_to_a_workbook_as_text():
+    from openpyxl import load_workbook
+
+    description = '=HYPERLINK("https://example.org/evil", "Click")'
+    content = columns.template_xlsx([{"description": description, "name": "Stay and play"}])
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    heading = [cell.value for cell in sheet[1]].index(
+        next(c.heading for c in columns.COLUMNS if c.key == "description")
+    )
+    cell = sheet.cell(row=2, column=heading + 1)
+    assert (cell.value, cell.data_type) == (description, "s")

@@ -181,6 +181,11 @@ def template_xlsx(rows=()) -> bytes:
     rows = list(rows)
     for row in rows:
         services.append([row.get(column.key, "") or None for column in COLUMNS])
+        # Text someone typed that starts like a formula stays text: openpyxl would otherwise
+        # write "=HYPERLINK(…)" from a listing's description as a live formula.
+        for cell in services[services.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     for index in range(1, len(COLUMNS) + 1):
         letter = services.cell(row=1, column=index).column_letter
         for number in range(2, len(rows) + 502):
