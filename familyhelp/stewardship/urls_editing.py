@@ -17,6 +17,11 @@ urlpatterns = [
         name="organisation-add-service",
     ),
     path("listings/services/<uuid:service_id>/", organisations.service, name="service"),
+    path(
+        "listings/services/<uuid:service_id>/confirm/",
+        organisations.service_confirm,
+        name="service-confirm",
+    ),
     path("listings/changes/<uuid:change_id>/", changes.change, name="change"),
     path("listings/changes/<uuid:change_id>/check/", changes.check, name="change-check"),
     path("listings/changes/<uuid:change_id>/sent/", changes.sent, name="change-sent"),

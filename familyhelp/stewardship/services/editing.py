@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyhelp.audit.services import audit_record
+from familyhelp.directory import search
 from familyhelp.directory.models import Organization, Service
 from familyhelp.stewardship.listing import (
     describe,
@@ -23,6 +24,7 @@ from familyhelp.stewardship.listing import (
 from familyhelp.stewardship.models import ListingChange, ListingVersion, TrustedOrganisation
 from familyhelp.stewardship.services.common import (
     CHANGE_RECORD_TYPE,
+    SERVICE_RECORD_TYPE,
     StewardshipError,
     administrator_emails,
     email_on_commit,
@@ -282,3 +284,37 @@ def change_withdraw(*, actor, change: ListingChange, request=None) -> ListingCha
             request=request,
         )
     return change
+
+
+NOT_CONFIRMABLE = (
+    "Only a listing that is running can be confirmed as still correct. Change its status first."
+)
+
+
+def listing_confirm(*, actor, service: Service, request=None) -> Service:
+    """An editor checked the published listing and it is still correct: its review starts again
+    (a listing hidden for being out of date is shown again). Audited like a reminder's confirm."""
+    _check_may_edit(
+        actor, organization=service.organization, service=service, request=request, action="confirm"
+    )
+    with transaction.atomic():
+        service = Service.objects.select_for_update(of=("self",)).get(pk=service.pk)
+        if service.status != Service.Status.ACTIVE:
+            raise StewardshipError(NOT_CONFIRMABLE)
+        previous = service.assured_date
+        service.assured_date = timezone.localdate()
+        service.last_modified = timezone.now()
+        service.save(update_fields=["assured_date", "last_modified"])
+        audit_record(
+            actor=actor,
+            action="confirm",
+            record_type=SERVICE_RECORD_TYPE,
+            record_id=service.pk,
+            fields_changed=["assured_date"],
+            values={"previous_assured_date": previous, "assured_date": service.assured_date},
+            request=request,
+            reason="Confirmed as still correct by an editor, signed in.",
+        )
+        # The listing may have been hidden: the search index and the feed's caches follow.
+        search.index_services([service.pk])
+    return service

@@ -865,3 +865,52 @@ def test_the_reminders_make_changes_link_signs_in_then_opens_the_listing(client,
     assert client.get(target)["Location"].startswith(reverse("accounts:sign-in"))
     sign_in(client, editor)
     assert "Change this listing" in client.get(target).content.decode()
+
+
+# "Yes, this is still correct" for a signed-in editor --------------------------------------
+
+
+def test_an_editor_confirms_a_hidden_listing_and_it_is_shown_again(signed_in, service):
+    long_ago = datetime.date.today() - relativedelta(months=12)
+    Service.objects.filter(pk=service.pk).update(assured_date=long_ago)
+    assert not Service.objects.published().filter(pk=service.pk).exists()
+    page = signed_in.get(reverse("stewardship:service", args=[service.pk])).content.decode()
+    assert "Yes, this is still correct" in page
+
+    response = signed_in.post(
+        reverse("stewardship:service-confirm", args=[service.pk]), follow=True
+    )
+
+    assert response.status_code == 200
+    assert "You confirmed that Stay and Play is still correct" in response.content.decode()
+    assert Service.objects.get(pk=service.pk).assured_date == datetime.date.today()
+    assert Service.objects.published().filter(pk=service.pk).exists()
+    event = AuditEvent.objects.get(action="confirm", record_id=str(service.pk))
+    assert event.values["previous_assured_date"] == long_ago.isoformat()
+
+
+def test_confirming_another_organisations_listing_is_refused_and_changes_nothing(
+    client, service, stranger
+):
+    before = Service.objects.get(pk=service.pk).assured_date
+    sign_in(client, stranger)
+    response = client.post(reverse("stewardship:service-confirm", args=[service.pk]))
+    assert response.status_code == 403
+    assert Service.objects.get(pk=service.pk).assured_date == before
+    assert AuditEvent.objects.filter(actor=stranger, values__refused="not_an_editor").exists()
+
+
+def test_a_listing_that_is_not_running_cannot_be_confirmed(signed_in, service):
+    Service.objects.filter(pk=service.pk).update(status=Service.Status.DEFUNCT)
+    before = Service.objects.get(pk=service.pk).assured_date
+    assert (
+        "Yes, this is still correct"
+        not in signed_in.get(reverse("stewardship:service", args=[service.pk])).content.decode()
+    )
+    response = signed_in.post(reverse("stewardship:service-confirm", args=[service.pk]))
+    assert response.status_code == 403
+    assert editing.NOT_CONFIRMABLE in response.content.decode()
+    assert Service.objects.get(pk=service.pk).assured_date == before
+    assert (
+        signed_in.get(reverse("stewardship:service-confirm", args=[service.pk])).status_code == 405
+    )

@@ -1,12 +1,14 @@
 """'Your organisations', one organisation's listings, and starting a change (POST only)."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familyhelp.accounts import access
+from familyhelp.core.formatting import long_date
 from familyhelp.directory.presenters.search import pagination
-from familyhelp.stewardship import selectors_editing
+from familyhelp.stewardship import freshness, selectors_editing
 from familyhelp.stewardship.forms_editing.questions import OrganisationSearchForm
 from familyhelp.stewardship.presenters_editing import ServiceRowPresenter
 from familyhelp.stewardship.services import editing
@@ -107,3 +109,23 @@ def service(request, service_id):
     )
     row = ServiceRowPresenter(selectors_editing.service_row(service=found))
     return render(request, "stewardship/editing/service.html", {"service": found, "row": row})
+
+
+CONFIRMED = "You confirmed that {name} is still correct. It is next due for review on {due}."
+
+
+@require_POST
+@access.protected_view
+def service_confirm(request, service_id):
+    """ "Yes, this is still correct" for a signed-in editor: the listing's review starts again."""
+    _may_edit_listings(request)
+    found = selectors_editing.service_for_start(service_id=service_id)
+    if found is None:
+        raise Http404("No such service")
+    try:
+        confirmed = editing.listing_confirm(actor=request.user, service=found, request=request)
+    except StewardshipError as refused:
+        return _refused(request, str(refused))
+    due = freshness.freshness_of(confirmed).review_by
+    messages.success(request, CONFIRMED.format(name=confirmed.name, due=long_date(due)))
+    return redirect("stewardship:service", service_id=confirmed.pk)
