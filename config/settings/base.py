@@ -283,6 +283,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address", "password"]
 AXES_HTTP_RESPONSE_CODE = 429
 # Sign-ins are recorded in the audit log; axes need not keep a second copy of who signed in when.
 AXES_DISABLE_ACCESS_LOG = True
+# The client's address behind trusted proxies, as the audit log reads it (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "familyhelp.core.client.client_ip"
 
 # Second factor (familyhelp/accounts/mfa.py). The name authenticator apps show for the account.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=SERVICE_NAME)

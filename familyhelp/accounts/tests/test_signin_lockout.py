@@ -220,3 +220,13 @@ def test_an_unlock_time_on_another_day_names_the_date(settings):
     with time_machine.travel(LATE_EVENING, tick=False):
         tomorrow = timezone.now() + timedelta(minutes=30)
         assert signin.describe_moment(tomorrow) == "12:20am on 5 March 2026"
+
+
+def test_axes_takes_the_clients_address_as_the_audit_log_does(settings, rf):
+    from axes.helpers import get_client_ip_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert get_client_ip_address(request) == "198.51.100.7"  # not the proxy, nor a forged entry
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert get_client_ip_address(request) == "10.0.0.2"
