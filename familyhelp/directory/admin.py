@@ -1,4 +1,6 @@
-"""The Django admin for the directory, used by the demo superuser until stewardship pages exist."""
+"""The Django admin for the directory (superusers only; editors and administrators use the
+stewardship pages). familyhelp/stewardship/admin.py keeps services' admin changes in their
+version history."""
 
 from django.contrib import admin
 from django.db.models import Q, URLField

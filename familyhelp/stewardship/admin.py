@@ -4,8 +4,36 @@ from django.contrib import admin
 from django.db import transaction
 
 from familyhelp.audit.admin_mixins import AuditedAdminMixin
+from familyhelp.directory.admin import ServiceAdmin
 from familyhelp.directory.changes import directory_changed
-from familyhelp.stewardship.models import CategoryReviewPeriod, Reminder
+from familyhelp.directory.models import Service
+from familyhelp.stewardship.models import CategoryReviewPeriod, ListingVersion, Reminder
+from familyhelp.stewardship.services.publishing import version_baseline, version_record
+
+
+class VersionedServiceAdmin(ServiceAdmin):
+    """The directory's service admin, with every change kept in the listing's version history
+    (and audited) like a change made through the stewardship pages."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # The listing as it was, before this form changes anything (the admin's whole save
+            # is one transaction).
+            version_baseline(service=Service.objects.get(pk=obj.pk), actor=request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        version_record(
+            actor=request.user,
+            service=form.instance,
+            reason=ListingVersion.Reason.ADMIN,
+            request=request,
+        )
+
+
+admin.site.unregister(Service)
+admin.site.register(Service, VersionedServiceAdmin)
 
 
 @admin.register(CategoryReviewPeriod)

@@ -226,6 +226,7 @@ class ListingVersion(models.Model):
         PUBLISHED = "published", "Published without approval (trusted organisation)"
         RESTORED = "restored", "Earlier version restored"
         UPLOADED = "uploaded", "Bulk upload"
+        ADMIN = "admin", "Changed in the Django admin"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(

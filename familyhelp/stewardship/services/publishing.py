@@ -96,3 +96,34 @@ def listing_publish(
         if reindex:
             search.index_services([service.pk])
     return service, version
+
+
+def version_record(*, actor, service: Service, reason: str, request=None) -> ListingVersion | None:
+    """Keep the listing as it is now as a new version, if it differs from the latest one.
+
+    For changes made outside `listing_publish` that should still be in the history (the Django
+    admin): the caller records the baseline (`version_baseline`) before changing anything."""
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(pk=service.pk)
+        latest = version_latest(service)
+        now = published_document(service)
+        if latest is not None and latest.document == now:
+            return None
+        changed = [row.field for row in document_diff(latest.document if latest else None, now)]
+        version = ListingVersion.objects.create(
+            service=service,
+            number=(latest.number if latest else 0) + 1,
+            document=now,
+            reason=reason,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="change",
+            record_type=SERVICE_RECORD_TYPE,
+            record_id=service.pk,
+            fields_changed=changed,
+            values={"version": version.number, "reason": reason},
+            request=request,
+        )
+    return version
