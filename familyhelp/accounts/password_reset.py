@@ -134,7 +134,7 @@ def send_password_reset_link(user_id: str) -> None:
         user=user,
         personalisation={
             "name": user.get_short_name(),
-            "link": settings.SITE_URL.rstrip("/") + path,
+            "link": notifications.site_url(path),
             "expires": reset_link_lifetime(),
         },
     )

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from familyhelp.audit.services import audit_record
 from familyhelp.core.formatting import long_date
+from familyhelp.core.notifications import site_url
 from familyhelp.directory import search
 from familyhelp.directory.models import OrganisationEditor, Service
 from familyhelp.stewardship.models import Reminder, ReminderLink
@@ -77,10 +78,6 @@ def link_days() -> int:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 # Who is reminded -----------------------------------------------------------------------------

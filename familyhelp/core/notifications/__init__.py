@@ -88,6 +88,12 @@ class Notification:
     reference: str
 
 
+def site_url(path: str) -> str:
+    """A link for a message: SITE_URL and `path` (a background job has no request to take the
+    site's address from, so every emailed link starts the same way)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def send_email(*, to, template, personalisation, reference=""):
     """Send an email from a GOV.UK Notify template; returns the accepted Notification."""
     try:

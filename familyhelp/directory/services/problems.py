@@ -16,7 +16,6 @@ A refusal raises ProblemReportRefused and changes nothing.
 
 import datetime
 import logging
-import secrets
 import time
 from functools import partial
 
@@ -25,21 +24,21 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from familyhelp.accounts import access
-from familyhelp.accounts.models import User
 from familyhelp.audit.models import AuditAction
 from familyhelp.audit.services import audit_record
-from familyhelp.core import formatting, notifications
+from familyhelp.core import formatting, notifications, public_requests
 from familyhelp.directory.models import ProblemReport, Service
+from familyhelp.directory.selectors.editors import (
+    directory_administrator_emails,
+    organisation_editor_emails,
+)
 
 logger = logging.getLogger(__name__)
 
 RECORD_TYPE = "directory.problemreport"
 PUBLIC_ACTOR = "member of the public"
-DIRECTORY_ADMINISTRATOR = "directory-administrator"
-ORGANISATION_EDITOR = "organisation-editor"
 
 DEFAULT_MIN_SECONDS = 3
 DEFAULT_MAX_SECONDS = 2 * 60 * 60
@@ -50,7 +49,6 @@ TOKEN_SALT = "familyhelp.directory.problems.form"  # noqa: S105 - a namespace, n
 CONFIRMATION_SALT = "familyhelp.directory.problems.confirmation"
 IP_HASH_SALT = "familyhelp.directory.problems.ip"
 CONFIRMATION_MAX_SECONDS = 24 * 60 * 60
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 # Why a report was refused (the code) and what the person is told (the message).
 HONEYPOT = "honeypot"
@@ -114,9 +112,7 @@ def _setting(name, default):
 
 
 def ip_hash(ip_address: str | None) -> str:
-    """A keyed hash of the address: the same address gives the same hash, and cannot be reversed
-    without the SECRET_KEY."""
-    return salted_hmac(IP_HASH_SALT, ip_address or "", algorithm="sha256").hexdigest()
+    return public_requests.ip_hash(IP_HASH_SALT, ip_address)
 
 
 # The form token -----------------------------------------------------------------------------
@@ -163,14 +159,6 @@ def confirmation_reference(token, *, service_id) -> str | None:
 
 
 # Reporting ----------------------------------------------------------------------------------
-
-
-def _new_reference() -> str:
-    while True:
-        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-        reference = f"{code[:4]}-{code[4:]}"
-        if not ProblemReport.objects.filter(reference=reference).exists():
-            return reference
 
 
 def _check_rate_limits(*, service, hashed_ip, now):
@@ -229,7 +217,7 @@ def problem_report_create(
             logger.warning("Problem report refused: %s", RATE_LIMITED)
             raise
         report = ProblemReport(
-            reference=_new_reference(),
+            reference=public_requests.new_reference(ProblemReport),
             service=service,
             kind=kind,
             details=(details or "").strip(),
@@ -263,15 +251,8 @@ def problem_report_create(
 def problem_report_recipients(organization_id) -> list[str]:
     """Who is told of a new report: the organisation's editors and every directory administrator
     (active people who hold the role; a link without the role allows nothing)."""
-    editors = User.objects.filter(
-        is_active=True,
-        organisations_edited__organization_id=organization_id,
-        role_assignments__role__code=ORGANISATION_EDITOR,
-    ).values_list("email", flat=True)
-    administrators = User.objects.filter(
-        is_active=True, role_assignments__role__code=DIRECTORY_ADMINISTRATOR
-    ).values_list("email", flat=True)
-    return sorted(set(editors) | set(administrators))
+    editors = organisation_editor_emails(organization_id)
+    return sorted(set(editors) | set(directory_administrator_emails()))
 
 
 def _absolute(http_request, path):

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyhelp.audit.services import audit_record
+from familyhelp.core.notifications import site_url
 from familyhelp.directory import search
 from familyhelp.directory.models import Organization, Service
+from familyhelp.directory.selectors.editors import directory_administrator_emails
 from familyhelp.stewardship.listing import (
     describe,
     document_problems,
@@ -26,9 +28,7 @@ from familyhelp.stewardship.services.common import (
     CHANGE_RECORD_TYPE,
     SERVICE_RECORD_TYPE,
     StewardshipError,
-    administrator_emails,
     email_on_commit,
-    site_url,
 )
 from familyhelp.stewardship.services.publishing import (
     listing_publish,
@@ -244,7 +244,7 @@ def change_submit(*, actor, change: ListingChange, revision: int, request=None) 
         )
         if not publishes:
             email_on_commit(
-                to=administrator_emails(),
+                to=directory_administrator_emails(),
                 template="listing_submitted",
                 personalisation={
                     "service_name": change.document.get("name", ""),

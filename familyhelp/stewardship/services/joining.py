@@ -16,29 +16,28 @@ which the contact is sent.
 import datetime
 import logging
 import re
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from familyhelp.accounts import access
 from familyhelp.accounts.invitations import invitation_send_organisation_editor
 from familyhelp.accounts.models import User
 from familyhelp.accounts.services import AccountsError, user_grant_organisation_editor
 from familyhelp.audit.services import audit_record
+from familyhelp.core import public_requests
 from familyhelp.core.formatting import long_date
+from familyhelp.core.notifications import site_url
 from familyhelp.directory.models import OrganisationEditor, Organization, OrganizationIdentifier
+from familyhelp.directory.selectors.editors import directory_administrator_emails
 from familyhelp.stewardship.models import JoinRequest
 from familyhelp.stewardship.services.common import (
     ORGANISATION_RECORD_TYPE,
     StewardshipError,
-    administrator_emails,
     email_on_commit,
-    site_url,
 )
 
 logger = logging.getLogger(__name__)
@@ -46,7 +45,6 @@ logger = logging.getLogger(__name__)
 RECORD_TYPE = "stewardship.joinrequest"
 PUBLIC_ACTOR = "member of the public"
 IP_HASH_SALT = "familyhelp.stewardship.joining.ip"
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 DEFAULT_PER_IP_PER_HOUR = 5
 
 CHARITY_SCHEME, CHARITY_TYPE = "GB-CHC", "Charity number"
@@ -118,9 +116,7 @@ def _setting(name, default):
 
 
 def ip_hash(ip_address: str | None) -> str:
-    """A keyed hash of the address: the same address gives the same hash, and cannot be reversed
-    without the SECRET_KEY."""
-    return salted_hmac(IP_HASH_SALT, ip_address or "", algorithm="sha256").hexdigest()
+    return public_requests.ip_hash(IP_HASH_SALT, ip_address)
 
 
 def charity_number_clean(value: str) -> str:
@@ -137,14 +133,6 @@ def company_number_clean(value: str) -> str:
     if number and not COMPANY_NUMBER.fullmatch(number):
         raise StewardshipError(COMPANY_NUMBER_INVALID)
     return number
-
-
-def _new_reference() -> str:
-    while True:
-        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-        reference = f"{code[:4]}-{code[4:]}"
-        if not JoinRequest.objects.filter(reference=reference).exists():
-            return reference
 
 
 def _check_rate_limit(*, hashed_ip, now):
@@ -196,7 +184,7 @@ def join_request_create(
         now = timezone.now()
         _check_rate_limit(hashed_ip=hashed_ip, now=now)
         join_request = JoinRequest(
-            reference=_new_reference(),
+            reference=public_requests.new_reference(JoinRequest),
             kind=kind,
             organization=organization,
             organisation_name=" ".join((organisation_name or "").split()),
@@ -242,7 +230,7 @@ def join_request_create(
             reference=f"join-request-{join_request.reference}",
         )
         email_on_commit(
-            to=administrator_emails(),
+            to=directory_administrator_emails(),
             template="join_request_waiting",
             personalisation={
                 "organisation_name": _directory_name(join_request),

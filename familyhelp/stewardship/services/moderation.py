@@ -5,16 +5,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyhelp.audit.services import audit_record
+from familyhelp.core.notifications import site_url
 from familyhelp.directory.models import Organization, Service
+from familyhelp.directory.selectors.editors import organisation_editor_emails
 from familyhelp.stewardship.models import ListingChange, ListingVersion, TrustedOrganisation
 from familyhelp.stewardship.services.common import (
     CHANGE_RECORD_TYPE,
     ORGANISATION_RECORD_TYPE,
     SERVICE_RECORD_TYPE,
     StewardshipError,
-    editor_emails,
     email_on_commit,
-    site_url,
 )
 from familyhelp.stewardship.services.editing import _check_revision, _locked
 from familyhelp.stewardship.services.publishing import listing_publish
@@ -92,7 +92,7 @@ def _decide(*, actor, change, revision, status, message, request) -> ListingChan
             request=request,
         )
         email_on_commit(
-            to=editor_emails(change.organization_id),
+            to=organisation_editor_emails(change.organization_id),
             template="listing_decision",
             personalisation={
                 "service_name": change.document.get("name", ""),

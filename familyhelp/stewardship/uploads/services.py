@@ -18,18 +18,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyhelp.audit.services import audit_batch, audit_record
+from familyhelp.core.notifications import site_url
 from familyhelp.core.tasks import enqueue_on_commit
 from familyhelp.directory import search
 from familyhelp.directory.models import Organization, Service
 from familyhelp.directory.rules import organisations_editable_by
+from familyhelp.directory.selectors.editors import directory_administrator_emails
 from familyhelp.stewardship.models import BulkUpload, ListingChange, ListingVersion
 from familyhelp.stewardship.services import publishing
 from familyhelp.stewardship.services.common import (
     CHANGE_RECORD_TYPE,
     StewardshipError,
-    administrator_emails,
     email_on_commit,
-    site_url,
 )
 from familyhelp.stewardship.uploads.cells import as_uuid
 from familyhelp.stewardship.uploads.reading import read_upload
@@ -369,7 +369,7 @@ def _apply(*, actor, upload: BulkUpload, plan: Plan, request) -> dict:
         search.index_services(published)
     if submitted:
         email_on_commit(
-            to=administrator_emails(),
+            to=directory_administrator_emails(),
             template="listing_submitted",
             personalisation={
                 "service_name": f"{len(submitted)} listings from a bulk upload",
