@@ -96,33 +96,80 @@ def change_start(
             return existing
     try:
         with transaction.atomic():
-            if service is not None:
-                base = version_baseline(service=service, actor=actor)
-                document, base_version = published_document(service), base.number
-            else:
-                document, base_version = empty_document(), None
-            change = ListingChange(
+            document = published_document(service) if service is not None else empty_document()
+            change = change_create(
+                actor=actor,
                 organization=organization,
                 service=service,
                 document=document,
-                base_version=base_version,
-                created_by=actor,
-                updated_by=actor,
-            )
-            change.full_clean(validate_constraints=False)
-            change.save(force_insert=True)
-            audit_record(
-                actor=actor,
-                action="create",
-                record_type=CHANGE_RECORD_TYPE,
-                record_id=change.pk,
-                values={"service": str(service.pk) if service else None, "step": "started"},
                 request=request,
             )
     except IntegrityError:
         # A colleague started one at the same moment: share theirs.
         return ListingChange.objects.get(service=service, status__in=ListingChange.OPEN_STATUSES)
     return change
+
+
+def change_create(
+    *,
+    actor,
+    organization: Organization,
+    service: Service | None,
+    document: dict,
+    submitted: bool = False,
+    request=None,
+    **values,
+) -> ListingChange:
+    """A new change of the listing holding `document`: a draft, or (`submitted`, from a bulk
+    upload) already waiting for approval. The caller has checked the actor may edit the listing
+    and holds the transaction; `values` go into the audit record."""
+    base = version_baseline(service=service, actor=actor) if service is not None else None
+    change = ListingChange(
+        organization=organization,
+        service=service,
+        document=document,
+        base_version=base.number if base else None,
+        created_by=actor,
+        updated_by=actor,
+    )
+    if submitted:
+        change.status = ListingChange.Status.SUBMITTED
+        change.submitted_at, change.submitted_by = timezone.now(), actor
+    change.full_clean(validate_constraints=False)
+    change.save(force_insert=True)
+    _audit(
+        actor,
+        change,
+        "create",
+        request,
+        service=str(service.pk) if service else None,
+        step=change.status if submitted else "started",
+        **values,
+    )
+    return change
+
+
+def _audit(actor, change: ListingChange, action: str, request, fields=(), **values) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        record_type=CHANGE_RECORD_TYPE,
+        record_id=change.pk,
+        fields_changed=fields,
+        values=values,
+        request=request,
+    )
+
+
+def _check_may_edit_change(actor, change: ListingChange, *, request, action) -> None:
+    # Checked before the transaction, so the refusal's audit record is not rolled back with it.
+    _check_may_edit(
+        actor,
+        organization=change.organization,
+        service=change.service,
+        request=request,
+        action=action,
+    )
 
 
 def _locked(change: ListingChange) -> ListingChange:
@@ -151,14 +198,7 @@ def change_save(
     unknown = set(updates) - set(empty_document())
     if unknown:
         raise StewardshipError(UNKNOWN_FIELD.format(field=sorted(unknown)[0]))
-    # Checked before the transaction, so the refusal's audit record is not rolled back with it.
-    _check_may_edit(
-        actor,
-        organization=change.organization,
-        service=change.service,
-        request=request,
-        action="change",
-    )
+    _check_may_edit_change(actor, change, request=request, action="change")
     with transaction.atomic():
         change = _locked(change)
         if not change.is_open:
@@ -173,15 +213,7 @@ def change_save(
         if change.status == ListingChange.Status.SUBMITTED:
             change.status = ListingChange.Status.DRAFT
         change.save()
-        audit_record(
-            actor=actor,
-            action="change",
-            record_type=CHANGE_RECORD_TYPE,
-            record_id=change.pk,
-            fields_changed=changed,
-            values={"revision": change.revision, "step": "saved"},
-            request=request,
-        )
+        _audit(actor, change, "change", request, changed, revision=change.revision, step="saved")
     return change
 
 
@@ -192,14 +224,7 @@ def is_trusted(organization: Organization) -> bool:
 def change_submit(*, actor, change: ListingChange, revision: int, request=None) -> ListingChange:
     """Send the change for approval; a trusted organisation's change (or a directory
     administrator's) is published at once."""
-    # Checked before the transaction, so the refusal's audit record is not rolled back with it.
-    _check_may_edit(
-        actor,
-        organization=change.organization,
-        service=change.service,
-        request=request,
-        action="change",
-    )
+    _check_may_edit_change(actor, change, request=request, action="change")
     with transaction.atomic():
         change = _locked(change)
         if change.status not in ListingChange.EDITABLE_STATUSES:
@@ -234,39 +259,36 @@ def change_submit(*, actor, change: ListingChange, revision: int, request=None) 
         else:
             change.status = ListingChange.Status.SUBMITTED
         change.save()
-        audit_record(
-            actor=actor,
-            action="change",
-            record_type=CHANGE_RECORD_TYPE,
-            record_id=change.pk,
-            values={"step": "published" if publishes else "submitted", "revision": change.revision},
-            request=request,
-        )
+        step = "published" if publishes else "submitted"
+        _audit(actor, change, "change", request, step=step, revision=change.revision)
         if not publishes:
-            email_on_commit(
-                to=directory_administrator_emails(),
-                template="listing_submitted",
-                personalisation={
-                    "service_name": change.document.get("name", ""),
-                    "organisation_name": change.organization.name,
-                    "link": site_url(reverse("stewardship:review", args=[change.pk])),
-                },
+            tell_administrators_on_commit(
+                service_name=change.document.get("name", ""),
+                organisation_name=change.organization.name,
+                path=reverse("stewardship:review", args=[change.pk]),
                 reference=f"listing-change-{change.pk}",
             )
     return change
 
 
+def tell_administrators_on_commit(*, service_name, organisation_name, path, reference) -> None:
+    """Email the directory administrators that changes wait for them (names and a link only)."""
+    email_on_commit(
+        to=directory_administrator_emails(),
+        template="listing_submitted",
+        personalisation={
+            "service_name": service_name,
+            "organisation_name": organisation_name,
+            "link": site_url(path),
+        },
+        reference=reference,
+    )
+
+
 def change_withdraw(*, actor, change: ListingChange, request=None) -> ListingChange:
     """Throw the draft away (or take back a change waiting for approval); the published listing
     is untouched."""
-    # Checked before the transaction, so the refusal's audit record is not rolled back with it.
-    _check_may_edit(
-        actor,
-        organization=change.organization,
-        service=change.service,
-        request=request,
-        action="delete",
-    )
+    _check_may_edit_change(actor, change, request=request, action="delete")
     with transaction.atomic():
         change = _locked(change)
         if not change.is_open:
@@ -275,14 +297,7 @@ def change_withdraw(*, actor, change: ListingChange, request=None) -> ListingCha
         change.updated_by, change.updated_at = actor, timezone.now()
         change.revision += 1
         change.save()
-        audit_record(
-            actor=actor,
-            action="delete",
-            record_type=CHANGE_RECORD_TYPE,
-            record_id=change.pk,
-            values={"step": "withdrawn"},
-            request=request,
-        )
+        _audit(actor, change, "delete", request, step="withdrawn")
     return change
 
 

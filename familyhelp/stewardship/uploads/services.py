@@ -18,18 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyhelp.audit.services import audit_batch, audit_record
-from familyhelp.core.notifications import site_url
 from familyhelp.core.tasks import enqueue_on_commit
 from familyhelp.directory import search
 from familyhelp.directory.models import Organization, Service
 from familyhelp.directory.rules import organisations_editable_by
-from familyhelp.directory.selectors.editors import directory_administrator_emails
-from familyhelp.stewardship.models import BulkUpload, ListingChange, ListingVersion
-from familyhelp.stewardship.services import publishing
+from familyhelp.stewardship.models import BulkUpload, ListingVersion
+from familyhelp.stewardship.services import editing, publishing
 from familyhelp.stewardship.services.common import (
-    CHANGE_RECORD_TYPE,
     StewardshipError,
-    email_on_commit,
 )
 from familyhelp.stewardship.uploads.cells import as_uuid
 from familyhelp.stewardship.uploads.reading import read_upload
@@ -322,7 +318,6 @@ def _apply(*, actor, upload: BulkUpload, plan: Plan, request) -> dict:
     organisations = Organization.objects.in_bulk({row.organisation_id for row in rows})
     services = Service.objects.in_bulk({row.service_id for row in rows if row.service_id})
     published, submitted = [], []
-    now = timezone.now()
     for row in rows:
         service = services.get(uuid.UUID(row.service_id)) if row.service_id else None
         organisation = organisations[uuid.UUID(row.organisation_id)]
@@ -338,46 +333,23 @@ def _apply(*, actor, upload: BulkUpload, plan: Plan, request) -> dict:
             )
             published.append(service.pk)
             continue
-        base = publishing.version_baseline(service=service, actor=actor) if service else None
-        change = ListingChange(
+        change = editing.change_create(
+            actor=actor,
             organization=organisation,
             service=service,
             document=row.document,
-            base_version=base.number if base else None,
-            status=ListingChange.Status.SUBMITTED,
-            created_by=actor,
-            updated_by=actor,
-            submitted_at=now,
-            submitted_by=actor,
-        )
-        change.full_clean(validate_constraints=False)
-        change.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            action="create",
-            record_type=CHANGE_RECORD_TYPE,
-            record_id=change.pk,
-            values={
-                "service": row.service_id,
-                "step": "submitted",
-                "bulk_upload": str(upload.pk),
-            },
+            submitted=True,
             request=request,
+            bulk_upload=str(upload.pk),
         )
         submitted.append(change)
     if published:
         search.index_services(published)
     if submitted:
-        email_on_commit(
-            to=directory_administrator_emails(),
-            template="listing_submitted",
-            personalisation={
-                "service_name": f"{len(submitted)} listings from a bulk upload",
-                "organisation_name": ", ".join(
-                    sorted({change.organization.name for change in submitted})
-                ),
-                "link": site_url(reverse("stewardship:upload", args=[upload.pk])),
-            },
+        editing.tell_administrators_on_commit(
+            service_name=f"{len(submitted)} listings from a bulk upload",
+            organisation_name=", ".join(sorted({change.organization.name for change in submitted})),
+            path=reverse("stewardship:upload", args=[upload.pk]),
             reference=f"bulk-upload-{upload.pk}",
         )
     return {"published": len(published), "sent_for_approval": len(submitted)}
