@@ -21,3 +21,10 @@ def assert_fits_the_screen(page):
     """Nothing makes the page scroll sideways (WCAG 1.4.10 reflow, at 320 CSS pixels)."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"page scrolls sideways: {width}px"
+
+
+def check_page(page):
+    """What every browser journey asks of each page it visits: axe finds nothing, and it fits a
+    320px screen."""
+    assert_accessible(page)
+    assert_fits_the_screen(page)

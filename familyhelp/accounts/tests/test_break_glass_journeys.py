@@ -12,16 +12,11 @@ from familyhelp.accounts.testing import sign_in_browser as sign_in_as
 from familyhelp.accounts.tests.factories import AgencyFactory, TeamFactory
 from familyhelp.accounts.tests.records.factories import ProtectedRecordFactory, member_of
 from familyhelp.audit.models import AuditEvent
-from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
+from familyhelp.core.testing import PHONE, check_page
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 REASON = "Police are with the children now and their keyworker cannot be reached tonight."
-
-
-def check(page):
-    assert_accessible(page)
-    assert_fits_the_screen(page)
 
 
 @pytest.fixture
@@ -50,20 +45,20 @@ def test_break_glass_then_manager_review(live_server, browser, council):
     page.goto(record_url)
     expect(page.get_by_role("heading", level=1, name="Page not found")).to_be_visible()
     expect(page.get_by_text("Record of family F00042")).to_have_count(0)
-    check(page)
+    check_page(page)
 
     # …and offered emergency access, because their role allows it
     page.get_by_role("link", name="request emergency access").click()
     expect(page.get_by_role("heading", level=1, name="Request emergency access")).to_be_visible()
     expect(page.get_by_text("Everything you view is recorded")).to_be_visible()
-    check(page)
+    check_page(page)
 
     # A reason that is too short is refused with a clear message
     page.get_by_label("Why do you need this record urgently?").fill("urgent")
     page.get_by_role("button", name="Open the record").click()
     expect(page.get_by_role("alert")).to_contain_text("Reason must be 20 characters or more")
     assert page.title().startswith("Error: ")
-    check(page)
+    check_page(page)
 
     # When they give a proper reason, the record opens under an "Emergency access" banner
     page.get_by_label("Why do you need this record urgently?").fill(REASON)
@@ -72,7 +67,7 @@ def test_break_glass_then_manager_review(live_server, browser, council):
     expect(page.get_by_role("heading", level=1, name="Record of family F00042")).to_be_visible()
     banner = page.get_by_role("region", name="Emergency access")
     expect(banner).to_contain_text("You are using emergency access to this record until")
-    check(page)
+    check_page(page)
     officer_context.close()
 
     emergency = BreakGlassAccess.objects.get()
@@ -89,7 +84,7 @@ def test_break_glass_then_manager_review(live_server, browser, council):
     waiting = page.locator("#waiting")
     expect(waiting).to_contain_text("Olu Officer")
     expect(waiting.get_by_role("row")).to_have_count(2)  # the header and the one use
-    check(page)
+    check_page(page)
 
     # When they open it, they see the reason and how often the record was viewed
     waiting.get_by_role("link", name="Olu Officer").click()
@@ -97,7 +92,7 @@ def test_break_glass_then_manager_review(live_server, browser, council):
         "Review emergency access by Olu Officer"
     )
     expect(page.get_by_text(REASON)).to_be_visible()
-    check(page)
+    check_page(page)
 
     # Saying it was not appropriate without a note is refused
     page.get_by_label("Not appropriate").check()
@@ -105,7 +100,7 @@ def test_break_glass_then_manager_review(live_server, browser, council):
     expect(page.get_by_role("alert")).to_contain_text(
         "Enter why the emergency access was not appropriate"
     )
-    check(page)
+    check_page(page)
 
     # And they record that it was appropriate
     page.get_by_label("Appropriate", exact=True).check()
@@ -114,7 +109,7 @@ def test_break_glass_then_manager_review(live_server, browser, council):
     expect(page.get_by_text("Review recorded for Olu Officer's emergency access")).to_be_visible()
     expect(page.locator("#reviewed")).to_contain_text("Appropriate")
     expect(page.get_by_text("There is nothing waiting for review.")).to_be_visible()
-    check(page)
+    check_page(page)
     manager_context.close()
 
     emergency.refresh_from_db()

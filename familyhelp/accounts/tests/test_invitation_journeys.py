@@ -16,16 +16,11 @@ from familyhelp.accounts.models import Role, User
 from familyhelp.accounts.testing import sign_in_browser as sign_in_as
 from familyhelp.accounts.tests.factories import AgencyFactory, TeamFactory, UserFactory
 from familyhelp.core.models import OutboxMessage
-from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
+from familyhelp.core.testing import PHONE, check_page
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "marble kettle orchard lantern"
-
-
-def check(page):
-    assert_accessible(page)
-    assert_fits_the_screen(page)
 
 
 def sessions_of(person):
@@ -61,12 +56,12 @@ def test_an_administrator_invites_a_practitioner_who_sets_a_password_and_is_sign
     # Given the administrator on the people page
     page.goto(live_server.url + "/people/")
     expect(page.get_by_role("heading", level=1, name="People")).to_be_visible()
-    check(page)
+    check_page(page)
 
     # When they invite a practitioner, first forgetting the email address
     page.get_by_role("button", name="Invite a person").click()
     expect(page.get_by_role("heading", level=1, name="Invite a person")).to_be_visible()
-    check(page)
+    check_page(page)
     page.get_by_label("Full name").fill("Alex Reid")
     page.get_by_label("Job title (optional)").fill("Health visitor")
     page.get_by_label("FTE").fill("0.6")
@@ -77,13 +72,13 @@ def test_an_administrator_invites_a_practitioner_who_sets_a_password_and_is_sign
         page.get_by_role("link", name="Enter an email address in the correct format")
     ).to_be_visible()
     assert page.title().startswith("Error: ")
-    check(page)
+    check_page(page)
     page.get_by_label("Email address").fill("alex.reid@wessexvale.example")
     page.get_by_role("button", name="Send invitation").click()
 
     # Then the invitation is sent
     expect(page.get_by_role("heading", level=1, name="Invitation sent")).to_be_visible()
-    check(page)
+    check_page(page)
     message = OutboxMessage.objects.get(template="invitation", to="alex.reid@wessexvale.example")
     link = message.personalisation["link"]
     assert link.startswith(live_server.url + "/invitations/")
@@ -94,14 +89,14 @@ def test_an_administrator_invites_a_practitioner_who_sets_a_password_and_is_sign
     their_page.goto(link)
     expect(their_page.get_by_role("heading", level=1, name="Set your password")).to_be_visible()
     expect(their_page.get_by_text("This invitation is for Alex Reid")).to_be_visible()
-    check(their_page)
+    check_page(their_page)
 
     # and mistypes the second password
     their_page.get_by_label("Create a password").fill(PASSWORD)
     their_page.get_by_label("Enter the password again").fill(PASSWORD + "s")
     their_page.get_by_role("button", name="Set password and sign in").click()
     expect(their_page.get_by_role("link", name="The passwords do not match")).to_be_visible()
-    check(their_page)
+    check_page(their_page)
 
     # then types it the same twice
     their_page.get_by_label("Create a password").fill(PASSWORD)
@@ -123,7 +118,7 @@ def test_an_administrator_invites_a_practitioner_who_sets_a_password_and_is_sign
         their_page.get_by_role("heading", level=1, name="This invitation link cannot be used")
     ).to_be_visible()
     expect(their_page.get_by_text("already been used")).to_be_visible()
-    check(their_page)
+    check_page(their_page)
     someone_else.close()
 
 
@@ -147,41 +142,41 @@ def test_an_administrator_changes_roles_and_deactivates_someone(
     page.get_by_label("Search by name or email").fill("sam")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="1 person found")).to_be_visible()
-    check(page)
+    check_page(page)
     page.get_by_role("link", name="Sam Jones").click()
     expect(page.get_by_role("heading", level=1, name="Sam Jones")).to_be_visible()
-    check(page)
+    check_page(page)
 
     # When they make Sam an agency administrator too
     page.get_by_role("link", name="Change roles").click()
     expect(page.get_by_role("heading", level=1, name="Change roles")).to_be_visible()
-    check(page)
+    check_page(page)
     page.get_by_label("Agency administrator").check()
     page.get_by_role("button", name="Save roles").click()
 
     # Then Sam's page shows both roles
     expect(page.get_by_text("Sam Jones’s roles have been changed")).to_be_visible()
     expect(page.get_by_text("Agency administrator, Practitioner")).to_be_visible()
-    check(page)
+    check_page(page)
 
     # When they deactivate Sam, giving a reason
     page.get_by_role("button", name="Deactivate Sam Jones").click()
     expect(
         page.get_by_role("heading", level=1, name="Are you sure you want to deactivate Sam Jones?")
     ).to_be_visible()
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Deactivate Sam Jones").click()
     expect(
         page.get_by_role("link", name="Enter why you are deactivating this person")
     ).to_be_visible()
-    check(page)
+    check_page(page)
     page.get_by_label("Why are you deactivating this person?").fill("Left the council")
     page.get_by_role("button", name="Deactivate Sam Jones").click()
 
     # Then Sam is deactivated and signed out at once
     expect(page.get_by_text("Sam Jones has been deactivated and signed out")).to_be_visible()
     expect(page.get_by_role("button", name="Reactivate Sam Jones")).to_be_visible()
-    check(page)
+    check_page(page)
     assert sessions_of(person) == []
     person.refresh_from_db()
     assert not person.is_active

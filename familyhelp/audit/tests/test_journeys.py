@@ -2,13 +2,11 @@
 the search as CSV. On a desktop and on a 320px phone; every page checked with axe."""
 
 import csv
-import importlib
 import io
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -17,23 +15,15 @@ from familyhelp.accounts.tests.factories import AgencyFactory, UserFactory
 from familyhelp.audit.models import AuditEvent
 from familyhelp.audit.presenters import CSV_HEADER
 from familyhelp.audit.services import audit_record
-from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
+from familyhelp.core.testing import PHONE, check_page
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def check(page):
-    assert_accessible(page)
-    assert_fits_the_screen(page)
-
-
 @pytest.fixture
 def people(db):
-    # The roles as migration 0002 seeds them (a transactional test's flush removed them).
-    seed = importlib.import_module("familyhelp.accounts.migrations.0002_seed_roles")
-    seed.seed_roles(apps, None)
     council = AgencyFactory(name="Wessex Vale Council")
     auditor = UserFactory(email="ada.auditor@wessexvale.example", agency=council, roles=["auditor"])
     worker = UserFactory(
@@ -70,7 +60,7 @@ def test_an_auditor_follows_a_person_to_a_record_and_downloads_the_search(
     # When they open the audit log
     page.goto(live_server.url + reverse("audit:search"))
     expect(page.get_by_role("heading", level=1, name="Audit log")).to_be_visible()
-    check(page)
+    check_page(page)
 
     # A date that does not exist is refused with a clear message
     date_from = page.get_by_role("group", name="Date from")
@@ -82,7 +72,7 @@ def test_an_auditor_follows_a_person_to_a_record_and_downloads_the_search(
         "Date from must be a real date, like 27 3 2026"
     )
     assert page.title().startswith("Error: ")
-    check(page)
+    check_page(page)
 
     # And search by the person's email and March 2026
     page.get_by_label("Person").fill("kim.keyworker@wessexvale.example")
@@ -99,7 +89,7 @@ def test_an_auditor_follows_a_person_to_a_record_and_downloads_the_search(
     expect(results.get_by_role("row")).to_have_count(3)  # the header and two events
     expect(results.get_by_role("row").nth(1)).to_contain_text("9 March 2026, 2:00:00pm")
     expect(results.get_by_role("row").nth(2)).to_contain_text("2 March 2026, 9:15:00am")
-    check(page)
+    check_page(page)
 
     # When they ask who has viewed the record
     results.get_by_role("link", name="families.family 7").first.click()
@@ -109,7 +99,7 @@ def test_an_auditor_follows_a_person_to_a_record_and_downloads_the_search(
     expect(viewers.get_by_role("row").nth(1)).to_contain_text("lee.lead@wessexvale.example")
     expect(viewers.get_by_role("row").nth(2)).to_contain_text("kim.keyworker@wessexvale.example")
     expect(viewers.get_by_role("row").nth(2)).to_contain_text("Kim Keyworker")
-    check(page)
+    check_page(page)
 
     # And go back to search, then download the person's March as CSV
     page.go_back()

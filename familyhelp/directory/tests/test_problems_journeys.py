@@ -1,17 +1,15 @@
 """Journeys: a parent reports a problem with a service page; its editor resolves it."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from familyhelp.accounts.testing import sign_in_browser as sign_in_as
 from familyhelp.accounts.tests.factories import UserFactory
 from familyhelp.core.notifications.testing import outbox
-from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
+from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen, check_page
 from familyhelp.directory.models import OrganisationEditor, ProblemReport
 from familyhelp.directory.tests.factories import OrganizationFactory, ServiceFactory
 
@@ -21,16 +19,8 @@ REPORTER = "parent@example.net"
 DETAILS = "The phone number is wrong. See <b>https://example.net/new</b> for the right one."
 
 
-def check(page):
-    assert_accessible(page)
-    assert_fits_the_screen(page)
-
-
 @pytest.fixture
 def listing(db, settings):
-    # The roles as migration 0002 seeds them (the transactional test flushed them).
-    seed = importlib.import_module("familyhelp.accounts.migrations.0002_seed_roles")
-    seed.seed_roles(apps, None)
     # A person takes a few seconds; the journey need not wait as long as the real minimum.
     settings.PROBLEM_REPORT_MIN_SECONDS = 1
     trust = OrganizationFactory(name="Vale Family Trust")
@@ -40,7 +30,7 @@ def listing(db, settings):
     return service, editor
 
 
-def report_a_problem(page, live_server, service, *, axe=check):
+def report_a_problem(page, live_server, service, *, axe=check_page):
     # Given a parent on the service page
     page.goto(live_server.url + reverse("directory:service", kwargs={"service_id": service.pk}))
     axe(page)
@@ -86,23 +76,23 @@ def test_a_parent_reports_a_problem_and_the_editor_resolves_it(live_server, brow
     # When they open the problem reports
     page.goto(live_server.url + reverse("directory:problem-reports"))
     expect(page.get_by_role("heading", name="1 open problem")).to_be_visible()
-    check(page)
+    check_page(page)
     page.get_by_role("link", name=re.compile("Little Acorns Nursery")).click()
     # Then they see what the parent said, as text: no markup and no links
     expect(page.get_by_text(DETAILS)).to_be_visible()
     assert not page.locator('a[href="https://example.net/new"]').count()
-    check(page)
+    check_page(page)
     # When they resolve it without a note
     page.get_by_role("button", name="Resolve problem").click()
     expect(page.get_by_role("link", name="Enter what was done about the problem")).to_be_visible()
-    check(page)
+    check_page(page)
     # And then with one
     page.get_by_label("What was done about it?").fill("Corrected the phone number.")
     page.get_by_role("button", name="Resolve problem").click()
     # Then it is resolved and the parent is told
     expect(page.get_by_text(f"Problem {report.reference} resolved.")).to_be_visible()
     expect(page.get_by_text("Corrected the phone number.")).to_be_visible()
-    check(page)
+    check_page(page)
     editor_context.close()
     (told,) = outbox(template="problem_resolved")
     assert told.to == REPORTER

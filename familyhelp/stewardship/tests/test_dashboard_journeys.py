@@ -4,17 +4,15 @@ Every page is checked with axe and must fit a 320px screen; nothing needs JavaSc
 """
 
 import datetime
-import importlib
 import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.apps import apps
 from django.core.cache import cache
 from playwright.sync_api import expect
 
 from familyhelp.accounts.testing import sign_in_browser
-from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
+from familyhelp.core.testing import PHONE, check_page
 from familyhelp.directory.tests.factories import (
     AddressFactory,
     AttributeFactory,
@@ -27,21 +25,9 @@ from familyhelp.stewardship.tests.factories import directory_administrator
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 
-def check(page):
-    assert_accessible(page)
-    assert_fits_the_screen(page)
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _roles(db):
-    # The roles as migration 0002 seeds them (a transactional test's flush removed them).
-    seed = importlib.import_module("familyhelp.accounts.migrations.0002_seed_roles")
-    seed.seed_roles(apps, None)
 
 
 def listing(name, term, town, assured_date):
@@ -74,21 +60,21 @@ def test_an_administrator_reads_the_dashboard_on_a_phone_and_filters_it(browser,
     expect(page.get_by_role("heading", name="Directory dashboard", level=1)).to_be_visible()
     expect(page.get_by_text("33% of listings checked since")).to_be_visible()
     expect(page.get_by_role("img", name="Overdue and hidden, by category")).to_be_visible()
-    check(page)
+    check_page(page)
 
     # When they open the numbers behind the category charts
     page.get_by_text("Listings by category as a table").click()
     # Then the table shows them
     table = page.get_by_role("region", name="Listings by category")
     expect(table.get_by_role("row", name=re.compile("^Family support 2 1 50"))).to_be_visible()
-    check(page)
+    check_page(page)
 
     # When they choose a category that does not exist (an edited address)
     page.goto(live_server.url + "/directory-admin/?category=nonsense")
     # Then they are told what is wrong, with an error summary
     expect(page).to_have_title(re.compile("^Error: "))
     expect(page.get_by_role("link", name="Select a category from the list")).to_be_visible()
-    check(page)
+    check_page(page)
 
     # When they filter to the family support listings in Brookfield
     page.get_by_label("Category").select_option(label="Family support (all)")
@@ -100,5 +86,5 @@ def test_an_administrator_reads_the_dashboard_on_a_phone_and_filters_it(browser,
     expect(page.get_by_text("0% of listings checked since")).to_be_visible()
     expect(page.get_by_role("heading", name="By sub-category", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Download these numbers"))).to_have_count(4)
-    check(page)
+    check_page(page)
     context.close()

@@ -6,17 +6,15 @@ with axe and must fit a 320px screen.
 """
 
 import datetime
-import importlib
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.apps import apps
 from django.core.cache import cache
 from playwright.sync_api import expect
 
 from familyhelp.accounts.tests.factories import UserFactory
 from familyhelp.core.notifications.testing import outbox
-from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
+from familyhelp.core.testing import PHONE, check_page
 from familyhelp.directory.models import OrganisationEditor
 from familyhelp.directory.tests.factories import OrganizationFactory, ServiceFactory
 from familyhelp.stewardship.jobs import send_review_reminders
@@ -24,21 +22,9 @@ from familyhelp.stewardship.jobs import send_review_reminders
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 
-def check(page):
-    assert_accessible(page)
-    assert_fits_the_screen(page)
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _roles(db):
-    # The roles as migration 0002 seeds them (a transactional test's flush removed them).
-    seed = importlib.import_module("familyhelp.accounts.migrations.0002_seed_roles")
-    seed.seed_roles(apps, None)
 
 
 def test_an_editor_confirms_a_listing_in_one_click_from_the_reminder(
@@ -69,23 +55,23 @@ def test_an_editor_confirms_a_listing_in_one_click_from_the_reminder(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Is the listing for Stay and Play still correct?"
     )
-    check(page)
+    check_page(page)
 
     # And presses the one button
     page.get_by_role("button", name="Yes, this is still correct").click()
 
     # Then the listing is confirmed
     expect(page.get_by_role("heading", name="Listing confirmed")).to_be_visible()
-    check(page)
+    check_page(page)
     # And the public page no longer says it may be out of date
     page.get_by_role("link", name="See the listing").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stay and Play")
     expect(page.get_by_text("This information may be out of date")).to_have_count(0)
     expect(page.get_by_text("Last checked: ")).to_be_visible()
-    check(page)
+    check_page(page)
 
     # And the same link cannot be used again
     page.goto(message.personalisation["confirm_link"])
     expect(page.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
-    check(page)
+    check_page(page)
     context.close()

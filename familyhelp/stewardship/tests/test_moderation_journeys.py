@@ -5,17 +5,15 @@ it and see the public page show the new text; then they ask the editors of a sec
 changes, with a message. Every page is checked with axe and must fit a 320px screen.
 """
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from familyhelp.accounts.testing import sign_in_browser
 from familyhelp.core.notifications.testing import outbox
-from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
+from familyhelp.core.testing import PHONE, check_page
 from familyhelp.directory.tests.factories import OrganizationFactory, fully_described_service
 from familyhelp.stewardship.models import ListingChange
 from familyhelp.stewardship.services import moderation
@@ -31,16 +29,8 @@ OLD = "Songs and stories for under-fives."
 NEW = "Puppet shows every Friday morning."
 
 
-def check(page):
-    assert_accessible(page)
-    assert_fits_the_screen(page)
-
-
 @pytest.fixture
 def waiting_changes(db):
-    # The roles as migration 0002 seeds them (the transactional test flushed them).
-    seed = importlib.import_module("familyhelp.accounts.migrations.0002_seed_roles")
-    seed.seed_roles(apps, None)
     play = OrganizationFactory(name="Vale Play")
     rhyme_time = fully_described_service(name="Rhyme Time", organization=play, description=OLD)
     editor = editor_of(play, full_name="Sam Editor", email="sam@valeplay.example")
@@ -71,7 +61,7 @@ def test_an_administrator_approves_one_change_and_asks_for_changes_to_another(
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("Rhyme Time")
     expect(rows.nth(0)).to_contain_text("Sam Editor")
-    check(page)
+    check_page(page)
 
     # When they review the first change
     page.get_by_role("link", name="Rhyme Time").click()
@@ -82,7 +72,7 @@ def test_an_administrator_approves_one_change_and_asks_for_changes_to_another(
     description = table.get_by_role("row", name=re.compile("^Description"))
     expect(description).to_contain_text(OLD)
     expect(description).to_contain_text(NEW)
-    check(page)
+    check_page(page)
 
     # When they approve it
     page.get_by_label("Approve and publish it").check()
@@ -91,12 +81,12 @@ def test_an_administrator_approves_one_change_and_asks_for_changes_to_another(
     # Then they are back at the queue, told it is published, with one change left
     expect(page.get_by_text("Rhyme Time: change approved and published.")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(1)
-    check(page)
+    check_page(page)
     # And the public page shows the new text
     page.goto(live_server.url + reverse("directory:service", args=[rhyme_time.pk]))
     expect(page.get_by_text(NEW)).to_be_visible()
     expect(page.get_by_text(OLD)).to_have_count(0)
-    check(page)
+    check_page(page)
     [decision] = outbox(to="sam@valeplay.example", template="listing_decision")
     assert decision.personalisation["decision"] == "approved"
 
@@ -106,7 +96,7 @@ def test_an_administrator_approves_one_change_and_asks_for_changes_to_another(
     expect(page.get_by_role("table", name="What would change")).to_contain_text(
         "https://example.org/massage-new"
     )
-    check(page)
+    check_page(page)
     page.get_by_label("Ask the editor for changes").check()
     page.get_by_role("button", name="Confirm decision").click()
     # Then they are asked for the message, and nothing is decided
@@ -117,7 +107,7 @@ def test_an_administrator_approves_one_change_and_asks_for_changes_to_another(
     ).to_be_visible()
     second.refresh_from_db()
     assert second.status == ListingChange.Status.SUBMITTED
-    check(page)
+    check_page(page)
 
     # When they write it and confirm
     page.get_by_label("Message to the organisation’s editors").fill(
@@ -129,7 +119,7 @@ def test_an_administrator_approves_one_change_and_asks_for_changes_to_another(
         page.get_by_text("Baby Massage: the editors have been asked for changes.")
     ).to_be_visible()
     expect(page.get_by_text("No changes are waiting for approval.")).to_be_visible()
-    check(page)
+    check_page(page)
     second.refresh_from_db()
     assert second.status == ListingChange.Status.CHANGES_REQUESTED
     assert second.message == "Please add the new venue’s address."
@@ -155,26 +145,26 @@ def test_an_administrator_restores_an_earlier_version_and_trusts_the_organisatio
         + reverse("stewardship:organisation-admin", args=[rhyme_time.organization_id])
     )
     expect(page.get_by_role("heading", level=1)).to_have_text("Vale Play")
-    check(page)
+    check_page(page)
     # When they open the listing's version history
     page.get_by_role("link", name="Version history of Rhyme Time").click()
     expect(page.locator("tbody tr")).to_have_count(2)
-    check(page)
+    check_page(page)
     # And look at version 1
     page.get_by_role("link", name="Version 1", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Version 1")
-    check(page)
+    check_page(page)
     # And restore it, confirming what it would change
     page.get_by_role("button", name="Restore this version").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Restore version 1?")
     expect(page.get_by_role("table", name="What restoring would change")).to_contain_text(OLD)
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Restore version 1").click()
     # Then the history shows it published again as version 3
     expect(
         page.get_by_text("Version 1 restored: it is published now as version 3.")
     ).to_be_visible()
-    check(page)
+    check_page(page)
     page.goto(live_server.url + reverse("directory:service", args=[rhyme_time.pk]))
     expect(page.get_by_text(OLD)).to_be_visible()
 
@@ -187,5 +177,5 @@ def test_an_administrator_restores_an_earlier_version_and_trusts_the_organisatio
     page.get_by_role("button", name="Save").click()
     # Then the page says who set it
     expect(page.get_by_text("Yes, set by Ada Admin")).to_be_visible()
-    check(page)
+    check_page(page)
     context.close()

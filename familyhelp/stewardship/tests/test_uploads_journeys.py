@@ -3,15 +3,12 @@
 Every page is checked with axe and must fit a 320px screen.
 """
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 from playwright.sync_api import expect
 
 from familyhelp.accounts.testing import sign_in_browser
-from familyhelp.core.testing import PHONE, assert_accessible, assert_fits_the_screen
+from familyhelp.core.testing import PHONE, check_page
 from familyhelp.directory.models import Service
 from familyhelp.stewardship.models import BulkUpload
 from familyhelp.stewardship.tests.factories import directory_administrator
@@ -20,16 +17,9 @@ from familyhelp.stewardship.uploads.testing import csv_bytes, row_of, small_dire
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 
-def check(page):
-    assert_accessible(page)
-    assert_fits_the_screen(page)
-
-
 @pytest.fixture(autouse=True)
-def _roles(db):
+def _fresh_cache():
     cache.clear()
-    seed = importlib.import_module("familyhelp.accounts.migrations.0002_seed_roles")
-    seed.seed_roles(apps, None)
 
 
 def test_an_administrator_uploads_a_csv_checks_the_preview_and_confirms(browser, live_server):
@@ -43,7 +33,7 @@ def test_an_administrator_uploads_a_csv_checks_the_preview_and_confirms(browser,
     # When they open the upload page
     page.goto(f"{live_server.url}/listings/upload/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Upload listings")
-    check(page)
+    check_page(page)
 
     # And upload a file with one mistake
     bad = csv_bytes([row_of(name="Baby Bounce", venue_postcode="WX99")])
@@ -55,7 +45,7 @@ def test_an_administrator_uploads_a_csv_checks_the_preview_and_confirms(browser,
     # Then every problem is listed and nothing is saved
     expect(page.get_by_role("heading", level=1)).to_have_text("There are problems with your file")
     expect(page.get_by_role("cell", name="'WX99' is not a full postcode")).to_be_visible()
-    check(page)
+    check_page(page)
     assert not Service.objects.exists()
 
     # When they upload the corrected file
@@ -70,13 +60,13 @@ def test_an_administrator_uploads_a_csv_checks_the_preview_and_confirms(browser,
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the changes before saving")
     expect(page.locator("#upload-counts")).to_have_text("2 new, 0 changed, 0 unchanged")
     expect(page.get_by_role("heading", name="New: Baby Bounce (row 2)")).to_be_visible()
-    check(page)
+    check_page(page)
 
     # And when they confirm, everything is saved at once
     page.get_by_role("button", name="Confirm and save").click()
     expect(page.get_by_role("heading", name="Listings saved")).to_be_visible()
     expect(page.get_by_text("2 listings published, 0 sent for approval")).to_be_visible()
-    check(page)
+    check_page(page)
     assert set(Service.objects.values_list("name", flat=True)) == {"Baby Bounce", "Toddler Time"}
     assert BulkUpload.objects.filter(status=BulkUpload.Status.APPLIED).count() == 1
     context.close()
