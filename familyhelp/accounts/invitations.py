@@ -122,20 +122,7 @@ def invitation_send(
 ) -> SentInvitation:
     """Add a person with no password, give them teams and roles, and email them a link."""
     check_may_manage_agency(actor=actor, agency=agency, action="create", request=request)
-    email = User.objects.normalize_email(email).strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        # Audited like any other refusal (without the typed address), so an administrator
-        # probing which addresses have accounts leaves a trail for the auditors.
-        audit_record(
-            actor=actor,
-            action="create",
-            record_type=USER_RECORD_TYPE,
-            record_id=existing.pk,
-            values={"refused": REFUSED_EMAIL_IN_USE},
-            request=request,
-        )
-        raise AccountsError(EMAIL_ALREADY_USED)
+    email = _unused_email(actor=actor, email=email, request=request)
     # Check every role before creating anyone, so a refused role leaves no half-made person.
     for role in roles:
         check_may_grant(actor=actor, person=None, role=role, request=request)
@@ -154,6 +141,25 @@ def invitation_send(
         if roles:
             user_set_roles(actor=actor, user=person, roles=roles, request=request)
         return _issue(actor=actor, person=person, request=request)
+
+
+def _unused_email(*, actor: User, email: str, request) -> str:
+    """The address, normalised, or AccountsError if someone already has it."""
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # Audited like any other refusal (without the typed address), so an administrator
+        # probing which addresses have accounts leaves a trail for the auditors.
+        audit_record(
+            actor=actor,
+            action="create",
+            record_type=USER_RECORD_TYPE,
+            record_id=existing.pk,
+            values={"refused": REFUSED_EMAIL_IN_USE},
+            request=request,
+        )
+        raise AccountsError(EMAIL_ALREADY_USED)
+    return email
 
 
 def invitation_send_organisation_editor(
@@ -176,18 +182,7 @@ def invitation_send_organisation_editor(
             request=request,
         )
         raise AccountsError(NOT_A_DIRECTORY_ADMINISTRATOR)
-    email = User.objects.normalize_email(email).strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        audit_record(
-            actor=actor,
-            action="create",
-            record_type=USER_RECORD_TYPE,
-            record_id=existing.pk,
-            values={"refused": REFUSED_EMAIL_IN_USE},
-            request=request,
-        )
-        raise AccountsError(EMAIL_ALREADY_USED)
+    email = _unused_email(actor=actor, email=email, request=request)
     agency_name = " ".join((agency_name or "").split())
     with transaction.atomic():
         agency = Agency.objects.filter(name__iexact=agency_name).first()
