@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from familyhelp.accounts import access
 from familyhelp.core.formatting import long_date, time_12h
 from familyhelp.directory.models import Organization
+from familyhelp.stewardship import selectors_joining
 from familyhelp.stewardship.forms_joining import ClaimForm, JoinForm, RefuseForm
 from familyhelp.stewardship.models import JoinRequest
 from familyhelp.stewardship.services import joining
@@ -185,7 +186,7 @@ def join_sent(request):
 @require_GET
 @access.protected_view
 def join_requests(request):
-    waiting, decided = joining.join_request_list(actor=request.user, request=request)
+    waiting, decided = selectors_joining.join_request_list(actor=request.user, request=request)
     return render(
         request,
         "stewardship/joining/list.html",
@@ -202,10 +203,10 @@ def _detail(request, join_request, *, refuse_form=None, status=200):
         "stewardship/joining/detail.html",
         {
             "join_request": JoinRequestPresenter(
-                join_request, joining.organisation_editors(join_request.organization)
+                join_request, selectors_joining.organisation_editors(join_request.organization)
             ),
             "similar": (
-                joining.organisations_named_like(join_request.organisation_name)
+                selectors_joining.organisations_named_like(join_request.organisation_name)
                 if join_request.kind == JoinRequest.Kind.JOIN
                 and join_request.status == JoinRequest.Status.PENDING
                 else []
@@ -219,7 +220,7 @@ def _detail(request, join_request, *, refuse_form=None, status=200):
 @require_GET
 @access.protected_view
 def join_request(request, join_request_id):
-    found = joining.join_request_get(
+    found = selectors_joining.join_request_get(
         actor=request.user, join_request_id=join_request_id, request=request
     )
     return _detail(request, found)
@@ -251,7 +252,7 @@ def join_request_approve(request, join_request_id):
 @require_POST
 @access.protected_view
 def join_request_refuse(request, join_request_id):
-    found = joining.join_request_get(
+    found = selectors_joining.join_request_get(
         actor=request.user, join_request_id=join_request_id, request=request
     )
     form = RefuseForm(request.POST)

@@ -34,6 +34,7 @@ from familyhelp.core.notifications import site_url
 from familyhelp.directory.models import OrganisationEditor, Organization, OrganizationIdentifier
 from familyhelp.directory.selectors.editors import directory_administrator_emails
 from familyhelp.stewardship.models import JoinRequest
+from familyhelp.stewardship.selectors_joining import PUBLIC_ACTOR, RECORD_TYPE, check_administrator
 from familyhelp.stewardship.services.common import (
     ORGANISATION_RECORD_TYPE,
     StewardshipError,
@@ -42,8 +43,6 @@ from familyhelp.stewardship.services.common import (
 
 logger = logging.getLogger(__name__)
 
-RECORD_TYPE = "stewardship.joinrequest"
-PUBLIC_ACTOR = "member of the public"
 IP_HASH_SALT = "familyhelp.stewardship.joining.ip"
 DEFAULT_PER_IP_PER_HOUR = 5
 
@@ -88,7 +87,6 @@ ACCOUNT_DEACTIVATED = (
 # Why something was refused (audited as values["refused"]).
 RATE_LIMITED = "rate_limited"
 HONEYPOT = "honeypot"
-REFUSED_NOT_AN_ADMINISTRATOR = "not_a_directory_administrator"
 
 UNNAMED_ORGANISATION = "your organisation"
 
@@ -243,69 +241,6 @@ def join_request_create(
     return join_request
 
 
-# Reading (directory administrators only) ------------------------------------------------------
-
-
-def _check_administrator(actor, *, record_id, action, request):
-    """Anyone else is refused as if the request did not exist, and the attempt is audited."""
-    if access.user_has_perm(actor, "directory.administer"):
-        return
-    audit_record(
-        actor=actor if access.signed_in(actor) else None,
-        actor_label="" if access.signed_in(actor) else PUBLIC_ACTOR,
-        action=action,
-        record_type=RECORD_TYPE,
-        record_id=record_id or "",
-        values={"refused": REFUSED_NOT_AN_ADMINISTRATOR},
-        request=request,
-    )
-    raise access.RecordNotFound(RECORD_TYPE, str(record_id or ""), personal=False)
-
-
-def join_request_list(*, actor, request=None, decided_limit: int = 25):
-    """(waiting, decided): every pending request oldest first; the latest decided ones."""
-    _check_administrator(actor, record_id="", action="view", request=request)
-    requests = JoinRequest.objects.select_related("organization", "decided_by")
-    waiting = list(requests.filter(status=JoinRequest.Status.PENDING).order_by("created_at"))
-    decided = list(
-        requests.exclude(status=JoinRequest.Status.PENDING).order_by("-decided_at")[:decided_limit]
-    )
-    return waiting, decided
-
-
-def join_request_get(*, actor, join_request_id, request=None) -> JoinRequest:
-    """One request, for a directory administrator; RecordNotFound for anyone else (audited)."""
-    _check_administrator(actor, record_id=join_request_id, action="view", request=request)
-    found = (
-        JoinRequest.objects.select_related("organization", "decided_by")
-        .filter(pk=join_request_id)
-        .first()
-    )
-    if found is None:
-        raise access.RecordNotFound(RECORD_TYPE, str(join_request_id), personal=False)
-    return found
-
-
-def organisation_editors(organization) -> list[User]:
-    """The people linked as editors of the organisation, by name (for a claim's page)."""
-    if organization is None:
-        return []
-    return list(
-        User.objects.filter(organisations_edited__organization=organization).order_by(
-            "full_name", "email"
-        )
-    )
-
-
-def organisations_named_like(name: str, *, limit: int = 5) -> list[Organization]:
-    """Organisations already listed whose name contains the one asked for, so an administrator
-    can spot a request to join from an organisation that should claim its listing instead."""
-    name = " ".join((name or "").split())
-    if not name:
-        return []
-    return list(Organization.objects.filter(name__icontains=name).order_by("name")[:limit])
-
-
 # Deciding -------------------------------------------------------------------------------------
 
 
@@ -421,7 +356,7 @@ def _decision_email(join_request, *, reason=""):
 def join_request_approve(*, actor, join_request_id, request) -> Approval:
     """Approve a pending request: the organisation (made, for a join) gets the contact as an
     editor, invited if they have no account. One transaction; the contact is emailed."""
-    _check_administrator(actor, record_id=join_request_id, action="change", request=request)
+    check_administrator(actor, record_id=join_request_id, action="change", request=request)
     with transaction.atomic():
         join_request = _locked_pending(join_request_id)
         if join_request.kind == JoinRequest.Kind.JOIN:
@@ -459,7 +394,7 @@ def join_request_approve(*, actor, join_request_id, request) -> Approval:
 
 def join_request_refuse(*, actor, join_request_id, reason, request=None) -> JoinRequest:
     """Refuse a pending request with a reason, which the contact is emailed."""
-    _check_administrator(actor, record_id=join_request_id, action="change", request=request)
+    check_administrator(actor, record_id=join_request_id, action="change", request=request)
     reason = (reason or "").strip()
     with transaction.atomic():
         join_request = _locked_pending(join_request_id)

@@ -17,7 +17,7 @@ from familyhelp.audit.models import AuditEvent
 from familyhelp.core.notifications.testing import outbox
 from familyhelp.directory.models import OrganisationEditor, Organization, OrganizationIdentifier
 from familyhelp.directory.tests.factories import OrganizationFactory
-from familyhelp.stewardship import forms_joining
+from familyhelp.stewardship import forms_joining, selectors_joining
 from familyhelp.stewardship.models import JoinRequest
 from familyhelp.stewardship.services import joining
 from familyhelp.stewardship.tests.factories import directory_administrator, editor_of
@@ -287,7 +287,7 @@ def test_anyone_but_a_directory_administrator_gets_not_found_and_is_audited(clie
     refusals = AuditEvent.objects.filter(
         actor=person,
         record_type=joining.RECORD_TYPE,
-        values__refused=joining.REFUSED_NOT_AN_ADMINISTRATOR,
+        values__refused=selectors_joining.REFUSED_NOT_AN_ADMINISTRATOR,
     )
     assert refusals.count() == 4
     assert not Organization.objects.exists()
