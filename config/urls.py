@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("familyhelp.accounts.urls")),
     # Freshness (familyhelp/stewardship): reminder links and the overdue listings.
     path("", include("familyhelp.stewardship.urls")),
+    # Families and the front door (issue 6): people and families, requests for support, triage.
+    path("", include("familyhelp.families.urls")),
+    path("", include("familyhelp.frontdoor.urls")),
     path("audit/", include("familyhelp.audit.urls")),
     path("api/oruk/", include("familyhelp.directory.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

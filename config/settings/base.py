@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "familyhelp.audit",
     "familyhelp.directory",
     "familyhelp.stewardship",
+    "familyhelp.families",
+    "familyhelp.frontdoor",
     "familyhelp.demo",
 ]
 

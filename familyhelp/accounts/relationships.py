@@ -39,6 +39,9 @@ class Relationship(StrEnum):
     TEAM_MANAGER = "team_manager"
     # A front door officer while a request for support about the family is open.
     FRONT_DOOR_OPEN_REQUEST = "front_door_open_request"
+    # The practitioner who made a request for support about the family, or a colleague it was
+    # shared with (ends when the family withdraws consent to share with their agency).
+    REQUESTER = "requester"
     ORGANISATION_EDITOR = "organisation_editor"
 
 
@@ -217,6 +220,7 @@ is_in_team_around_family = has_relationship(Relationship.TEAM_AROUND_FAMILY)
 manages_team_around_family = has_relationship(Relationship.TEAM_MANAGER)
 is_front_door_officer_for_open_request = has_relationship(Relationship.FRONT_DOOR_OPEN_REQUEST)
 is_organisation_editor_for = has_relationship(Relationship.ORGANISATION_EDITOR)
+is_requester = has_relationship(Relationship.REQUESTER)
 
 
 @rules.predicate

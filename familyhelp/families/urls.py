@@ -1,0 +1,7 @@
+"""Families and people (namespace `families`)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "families"
+
+urlpatterns = []

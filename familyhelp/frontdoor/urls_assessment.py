@@ -1,0 +1,3 @@
+"""Routes: assessment (see frontdoor/README.md)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: figures (see frontdoor/README.md)."""
+
+urlpatterns = []

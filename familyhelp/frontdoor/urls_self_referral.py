@@ -1,0 +1,3 @@
+"""Routes: self_referral (see frontdoor/README.md)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: thresholds (see frontdoor/README.md)."""
+
+urlpatterns = []

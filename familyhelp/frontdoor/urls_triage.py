@@ -1,0 +1,3 @@
+"""Routes: triage (see frontdoor/README.md)."""
+
+urlpatterns = []
