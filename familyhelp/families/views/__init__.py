@@ -1,0 +1,1 @@
+"""The family and person pages (docs/families.md): thin views over selectors and services."""
