@@ -365,6 +365,9 @@ BULK_UPLOAD_MAX_BYTES = env.int("BULK_UPLOAD_MAX_BYTES", default=10 * 1024 * 102
 BULK_UPLOAD_MAX_ROWS = env.int("BULK_UPLOAD_MAX_ROWS", default=20_000)
 # Requests to join or claim a listing from one address in any hour.
 JOIN_REQUESTS_PER_IP_PER_HOUR = env.int("JOIN_REQUESTS_PER_IP_PER_HOUR", default=5)
+# Self-referrals (familyhelp/frontdoor/services/self_referral.py) from one address in any hour
+# (a keyed hash of the address is kept, never the address itself).
+SELF_REFERRALS_PER_IP_PER_HOUR = env.int("SELF_REFERRALS_PER_IP_PER_HOUR", default=5)
 
 # Reverse proxies in front of the site (nginx, a load balancer) that append to X-Forwarded-For:
 # 1 behind one nginx. The audit log records the client's address, not the proxy's. Leave 0 when

@@ -1,3 +1,10 @@
-"""Routes: self_referral (see frontdoor/README.md)."""
+"""Routes: self-referral, public, no sign-in (see docs/self-referral.md)."""
 
-urlpatterns = []
+from django.urls import path
+
+from familyhelp.frontdoor import views_self_referral as views
+
+urlpatterns = [
+    path("ask-for-help/", views.ask_for_help, name="self-referral"),
+    path("ask-for-help/sent/", views.self_referral_sent, name="self-referral-sent"),
+]
