@@ -114,3 +114,34 @@ NAVIGATION.append(
         "stewardship:upload-start", "Upload listings", "stewardship.bulk_upload", in_header=False
     )
 )
+
+# Front door (familyhelp/frontdoor/views_triage/queue.py): the queue of open requests, for the front
+# door team's officers and managers.
+NAVIGATION.append(NavigationItem("frontdoor:queue", "Front door", "frontdoor.view_queue"))
+
+# Front door figures (familyhelp/frontdoor/views_figures.py): requests, decisions and waits,
+# for the front door team, analysts and system administrators.
+NAVIGATION.append(
+    NavigationItem("frontdoor:figures", "Front door figures", "frontdoor.view_figures")
+)
+
+# Threshold guidance (familyhelp/frontdoor/views_thresholds.py): the levels of need, for everyone
+# who asks for help or triages; the front door's settings for administrators. On "Your account".
+NAVIGATION.append(
+    NavigationItem(
+        "frontdoor:thresholds", "Threshold guidance", "frontdoor.view_thresholds", in_header=False
+    )
+)
+NAVIGATION.append(
+    NavigationItem(
+        "frontdoor:front-door-settings",
+        "Front door settings",
+        "frontdoor.edit_thresholds",
+        in_header=False,
+    )
+)
+
+# Early Support Assessment (familyhelp/frontdoor/views_assessment/): practitioners' requests.
+NAVIGATION.append(
+    NavigationItem("frontdoor:requests", "Requests for support", "frontdoor.make_request")
+)

@@ -133,6 +133,9 @@ class Request(models.Model):
     safe_to_leave_message = models.BooleanField(default=False)
     safe_contact_notes = models.TextField(blank=True)
     contact_by_text = models.BooleanField(default=False)
+    # The family agreed to the front door assessing their request and sharing it with the agencies
+    # that can help; recorded as the family's Consent once the front door links the family.
+    consent_given = models.BooleanField(default=False)
     who_needs_help = models.TextField(blank=True)
     help_with = models.TextField(blank=True)
     postcode = models.CharField(max_length=8, blank=True)

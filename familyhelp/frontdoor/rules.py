@@ -74,6 +74,11 @@ record_permission(
 
 # Threshold guidance and the front door's settings are the partnership's data.
 rules.add_perm("frontdoor.edit_thresholds", is_system_administrator)
+# Threshold guidance (familyhelp/frontdoor/views_thresholds.py): everyone who asks for help or
+# triages reads the levels of need, and so do the administrators who edit them.
+rules.add_perm(
+    "frontdoor.view_thresholds", may_make_requests | front_door_staff | is_system_administrator
+)
 # The managers' figures: counts, never a person.
 rules.add_perm(
     "frontdoor.view_figures", is_system_administrator | is_data_analyst | front_door_staff

@@ -46,6 +46,18 @@ TEMPLATES = {
     "join_request_received": "We received your request to join the directory",
     "join_request_decision": "A directory administrator decided on your request to join",
     "join_request_waiting": "An organisation asked to join the directory or claim a listing",
+    # Early Support Assessment (familyhelp/frontdoor/services/assessment.py): reference and link.
+    "request_received": "The front door received your request for support (reference and link)",
+    # Self-referral (familyhelp/frontdoor/services/self_referral.py): the reference and what
+    # happens next, never what the family wrote.
+    "self_referral_received": "We received your request for help, with its reference",
+    "self_referral_received_sms": "Text: we received your request for help, with its reference",
+    # Decisions (familyhelp/frontdoor/services/decisions.py): the reference and a link, no detail.
+    "request_decided": "The front door decided on your request for support: reference and link",
+    "self_referral_decided": "The front door decided on your request for help: its reference",
+    "self_referral_decided_sms": "Text: the front door decided on your request for help",
+    "services_signposted": "Services that could help: a link to the services the front door chose",
+    "services_signposted_sms": "Text: a link to the services the front door chose for you",
 }
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@example.com"
