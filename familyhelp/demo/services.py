@@ -19,6 +19,7 @@ from familyhelp.accounts.models import Role
 from familyhelp.core.models import Place, Postcode
 from familyhelp.core.services import postcodes_import
 from familyhelp.demo.county import LOCAL_AUTHORITY_CODE, TOWNS, postcodes_for
+from familyhelp.demo.frontdoor import demo_frontdoor_ensure
 from familyhelp.demo.generator import OrganisationGenerator, ServiceGenerator
 from familyhelp.demo.people import PEOPLE, demo_people_ensure
 from familyhelp.demo.stewardship import SECOND_EDITOR, StewardshipSummary, demo_stewardship_ensure
@@ -193,6 +194,8 @@ def demo_load(
         index_services()
         demo_admin_ensure()
         stewardship = demo_stewardship_ensure(password=ADMIN_PASSWORD, today=today)
+        # Front door (familyhelp/demo/frontdoor.py): families and requests in every state.
+        demo_frontdoor_ensure(seed=seed, today=today)
     # Fresh planner statistics after a bulk load: without them PostgreSQL picks sequential plans
     # for proximity searches (seconds instead of milliseconds).
     with connection.cursor() as cursor:
