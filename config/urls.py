@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("familyhelp.frontdoor.urls")),
     path("audit/", include("familyhelp.audit.urls")),
     path("api/oruk/", include("familyhelp.directory.api_urls")),
+    path("api/frontdoor/", include("familyhelp.frontdoor.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script;
     # Swagger UI sets inline styles, so this one developer page allows those (never scripts).

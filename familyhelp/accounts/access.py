@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
@@ -33,7 +34,7 @@ from familyhelp.accounts import relationships
 from familyhelp.accounts.models import BreakGlassAccess
 from familyhelp.accounts.relationships import Relationship
 from familyhelp.audit.models import AuditAction
-from familyhelp.audit.services import audit_record
+from familyhelp.audit.services import audit_batch, audit_record
 from familyhelp.core import formatting
 
 BREAK_GLASS_PERMISSION = "accounts.break_glass"
@@ -119,6 +120,33 @@ def record_viewed(user, record, *, request=None):
         values=values,
         request=request,
     )
+
+
+def records_viewed(user, records, *, request=None) -> None:
+    """Audit a list's reads of personal records: one event each, appended together, with one
+    query for the person's break-glass accesses whatever the number of records."""
+    records = list(records)
+    if not records:
+        return
+    label = relationships.record_type_label(records[0])
+    emergency = {
+        access.record_id: access
+        for access in BreakGlassAccess.objects.filter(
+            user=user, record_type=label, expires_at__gt=timezone.now()
+        ).order_by("expires_at")
+    }
+    with transaction.atomic(), audit_batch():
+        for record in records:
+            found = emergency.get(str(record.pk))
+            audit_record(
+                actor=user,
+                action=AuditAction.VIEW,
+                record_type=label,
+                record_id=record.pk,
+                family_id=relationships.family_id_of(record),
+                values={"break_glass": True, "break_glass_access": str(found.pk)} if found else {},
+                request=request,
+            )
 
 
 # Lists -------------------------------------------------------------------------------------

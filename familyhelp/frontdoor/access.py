@@ -11,7 +11,7 @@
 A draft is seen by its author and the colleagues it is shared with, nobody else.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from familyhelp.accounts import relationships
 from familyhelp.accounts.models import TeamMembership
@@ -30,14 +30,11 @@ def front_door_team_id():
 
 
 def in_front_door_team(user) -> bool:
-    """The person is a member of the front door team (read once per request, kept on the user)."""
+    """The person is a member of the front door team (one query per request, kept on the user)."""
     cached = getattr(user, _TEAM_CACHE, None)
     if cached is None:
-        team_id = front_door_team_id()
-        cached = (
-            team_id is not None
-            and TeamMembership.objects.filter(user=user, team_id=team_id).exists()
-        )
+        front_door = FrontDoorSettings.objects.filter(pk=1).values("team_id")
+        cached = TeamMembership.objects.filter(user=user, team_id=Subquery(front_door)).exists()
         setattr(user, _TEAM_CACHE, cached)
     return cached
 

@@ -21,6 +21,10 @@ from familyhelp.accounts.tests.factories import AgencyFactory, TeamFactory, User
 from familyhelp.accounts.tests.records.factories import ProtectedRecordFactory
 from familyhelp.directory.models import OrganisationEditor
 from familyhelp.directory.tests.factories import OrganizationFactory, ServiceFactory
+from familyhelp.families.models import Consent
+from familyhelp.families.tests.factories import ConsentFactory
+from familyhelp.frontdoor.models import Decision
+from familyhelp.frontdoor.tests.factories import DecisionFactory, RequestFactory, front_door_team
 
 SEEDED_ROLES = [
     code
@@ -70,10 +74,33 @@ RECORD_BREAK_GLASS_EXPIRED = "a record their break-glass access has expired for"
 BREAK_GLASS_IN_THEIR_TEAM = "break-glass use by someone in a team they belong to"
 BREAK_GLASS_OTHER_TEAM = "break-glass use by someone in another team"
 BREAK_GLASS_THEIR_OWN = "their own break-glass use"
+# Families, people and requests for support (familyhelp/families, familyhelp/frontdoor).
+FAMILY_UNRELATED = "a family with an open request, they are not in the front door team"
+FAMILY_REQUESTER = "a family they asked for help for"
+FAMILY_REQUESTER_WITHDRAWN = "a family they asked for help for that withdrew sharing with them"
+FAMILY_FRONT_DOOR_OPEN = "a family with an open request, they are in the front door team"
+FAMILY_FRONT_DOOR_DECIDED = "a family whose request was decided, they are in the front door team"
+FAMILY_ALLOCATED = "a family allocated to their team for Family Help"
+FAMILY_BREAK_GLASS = "a family they have unexpired break-glass access to"
+PERSON_UNRELATED = "a person in a family with an open request, not in the front door team"
+PERSON_REQUESTER = "a person in a family they asked for help for"
+PERSON_FRONT_DOOR_OPEN = "a person in a family with an open request, in the front door team"
+PERSON_BREAK_GLASS = "a person they have unexpired break-glass access to"
+REQUEST_OWN_DRAFT = "a draft request they started"
+REQUEST_SHARED_DRAFT = "a draft request a colleague shared with them"
+REQUEST_OTHERS_DRAFT = "someone else's draft request, they are in the front door team"
+REQUEST_OWN_SUBMITTED = "a request they made that is waiting for triage"
+REQUEST_OPEN = "an open request, they are in the front door team"
+REQUEST_OPEN_OTHER_TEAM = "an open request, they are not in the front door team"
+REQUEST_DECIDED = "a decided request, they are in the front door team"
+REQUEST_ALLOCATED = "a request decided as Family Help in their team"
+REQUEST_BREAK_GLASS = "a request they have unexpired break-glass access to"
 
 ADMINS = {SYSTEM_ADMIN, AGENCY_ADMIN}
 DIRECTORY_ADMINS = {SYSTEM_ADMIN, DIRECTORY_ADMIN}
 LOG_READERS = {AUDITOR, SYSTEM_ADMIN, TEAM_MANAGER}
+FRONT_DOOR = {FRONT_DOOR_OFFICER, TEAM_MANAGER}
+WORK_WITH_FAMILIES = {PRACTITIONER, FRONT_DOOR_OFFICER, KEYWORKER, TEAM_MANAGER}
 
 MATRIX: dict[str, dict[str, frozenset[str] | set[str]]] = {
     # People (familyhelp/accounts/rules.py)
@@ -135,6 +162,96 @@ MATRIX: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "stewardship.edit_listings": {NO_OBJECT: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR}},
     # Bulk upload: each row's organisation is then checked against the editor's organisations.
     "stewardship.bulk_upload": {NO_OBJECT: {*DIRECTORY_ADMINS, ORGANISATION_EDITOR}},
+    # Families and people (familyhelp/families/rules.py): seen by whoever is related to the
+    # family; changed by those who keep its details, if their role works with families.
+    "families.view_family": {
+        FAMILY_UNRELATED: NOBODY,
+        FAMILY_REQUESTER: EVERYONE_ACTIVE,
+        FAMILY_REQUESTER_WITHDRAWN: NOBODY,
+        FAMILY_FRONT_DOOR_OPEN: FRONT_DOOR,
+        FAMILY_FRONT_DOOR_DECIDED: NOBODY,
+        FAMILY_ALLOCATED: {TEAM_MANAGER},
+        FAMILY_BREAK_GLASS: EVERYONE_ACTIVE,
+    },
+    "families.change_family": {
+        FAMILY_UNRELATED: NOBODY,
+        FAMILY_REQUESTER: WORK_WITH_FAMILIES,
+        FAMILY_REQUESTER_WITHDRAWN: NOBODY,
+        FAMILY_FRONT_DOOR_OPEN: FRONT_DOOR,
+        FAMILY_FRONT_DOOR_DECIDED: NOBODY,
+        FAMILY_ALLOCATED: {TEAM_MANAGER},
+        FAMILY_BREAK_GLASS: NOBODY,
+    },
+    "families.record_consent": {
+        FAMILY_UNRELATED: NOBODY,
+        FAMILY_REQUESTER: WORK_WITH_FAMILIES,
+        FAMILY_REQUESTER_WITHDRAWN: NOBODY,
+        FAMILY_FRONT_DOOR_OPEN: FRONT_DOOR,
+        FAMILY_ALLOCATED: {TEAM_MANAGER},
+        FAMILY_BREAK_GLASS: NOBODY,
+    },
+    "families.view_person": {
+        PERSON_UNRELATED: NOBODY,
+        PERSON_REQUESTER: EVERYONE_ACTIVE,
+        PERSON_FRONT_DOOR_OPEN: FRONT_DOOR,
+        PERSON_BREAK_GLASS: EVERYONE_ACTIVE,
+    },
+    "families.change_person": {
+        PERSON_UNRELATED: NOBODY,
+        PERSON_REQUESTER: WORK_WITH_FAMILIES,
+        PERSON_FRONT_DOOR_OPEN: FRONT_DOOR,
+        PERSON_BREAK_GLASS: NOBODY,
+    },
+    "families.add_person": {NO_OBJECT: WORK_WITH_FAMILIES},
+    "families.merge_people": {NO_OBJECT: {TEAM_MANAGER}},
+    # Requests for support (familyhelp/frontdoor/rules.py): a draft is its author's and the
+    # colleagues it is shared with; the front door team sees open requests.
+    "frontdoor.make_request": {NO_OBJECT: WORK_WITH_FAMILIES},
+    "frontdoor.view_request": {
+        REQUEST_OWN_DRAFT: EVERYONE_ACTIVE,
+        REQUEST_SHARED_DRAFT: EVERYONE_ACTIVE,
+        REQUEST_OTHERS_DRAFT: NOBODY,
+        REQUEST_OWN_SUBMITTED: EVERYONE_ACTIVE,
+        REQUEST_OPEN: FRONT_DOOR,
+        REQUEST_OPEN_OTHER_TEAM: NOBODY,
+        REQUEST_DECIDED: NOBODY,
+        REQUEST_ALLOCATED: {TEAM_MANAGER},
+        REQUEST_BREAK_GLASS: EVERYONE_ACTIVE,
+    },
+    "frontdoor.view_own_request": {
+        REQUEST_OWN_DRAFT: WORK_WITH_FAMILIES,
+        REQUEST_SHARED_DRAFT: WORK_WITH_FAMILIES,
+        REQUEST_OTHERS_DRAFT: NOBODY,
+        REQUEST_OWN_SUBMITTED: WORK_WITH_FAMILIES,
+        REQUEST_OPEN: NOBODY,
+    },
+    "frontdoor.edit_request": {
+        REQUEST_OWN_DRAFT: WORK_WITH_FAMILIES,
+        REQUEST_SHARED_DRAFT: WORK_WITH_FAMILIES,
+        REQUEST_OTHERS_DRAFT: NOBODY,
+        REQUEST_OWN_SUBMITTED: NOBODY,
+        REQUEST_BREAK_GLASS: NOBODY,
+    },
+    "frontdoor.view_queue": {NO_OBJECT: NOBODY, REQUEST_OPEN: FRONT_DOOR},
+    "frontdoor.triage_request": {
+        REQUEST_OPEN: {FRONT_DOOR_OFFICER},
+        REQUEST_OPEN_OTHER_TEAM: NOBODY,
+        REQUEST_DECIDED: NOBODY,
+        REQUEST_OWN_SUBMITTED: NOBODY,
+        REQUEST_BREAK_GLASS: NOBODY,
+    },
+    "frontdoor.approve_decision": {
+        REQUEST_OPEN: {TEAM_MANAGER},
+        REQUEST_OPEN_OTHER_TEAM: NOBODY,
+        REQUEST_DECIDED: NOBODY,
+        REQUEST_BREAK_GLASS: NOBODY,
+    },
+    "frontdoor.edit_thresholds": {NO_OBJECT: {SYSTEM_ADMIN}},
+    "frontdoor.view_thresholds": {NO_OBJECT: {*WORK_WITH_FAMILIES, SYSTEM_ADMIN}},
+    "frontdoor.view_figures": {
+        NO_OBJECT: {SYSTEM_ADMIN, DATA_ANALYST},
+        REQUEST_OPEN: {SYSTEM_ADMIN, DATA_ANALYST, *FRONT_DOOR},
+    },
     # A personal record (the test-only stand-in until families and casework register theirs)
     "testrecords.view_protectedrecord": {
         RECORD_UNRELATED: NOBODY,
@@ -207,8 +324,84 @@ def _own_use(user):
     return _break_glass_use(user)
 
 
+def _join_front_door(user):
+    TeamMembership.objects.create(user=user, team=front_door_team())
+
+
+def _family_with_request(**request_fields):
+    return RequestFactory(submitted=True, **request_fields).family
+
+
+def _family_withdrawn(user):
+    request = RequestFactory(created_by=user, submitted=True)
+    consent = ConsentFactory(
+        family=request.family, scope=Consent.Scope.SHARING, agencies=[user.agency]
+    )
+    consent.withdrawn_at = timezone.now()
+    consent.save()
+    return request.family
+
+
+def _in_front_door(user, make):
+    _join_front_door(user)
+    return make(user)
+
+
+def _allocated_request(user):
+    team = TeamFactory(agency=user.agency)
+    TeamMembership.objects.create(user=user, team=team)
+    return DecisionFactory(
+        kind=Decision.Kind.FAMILY_HELP, team=team, rationale="Needs help"
+    ).request
+
+
+def _break_glass_on(user, record):
+    BreakGlassAccess.objects.create(
+        user=user,
+        record_type=record._meta.label_lower,
+        record_id=str(record.pk),
+        reason="A reason long enough to be accepted.",
+        expires_at=timezone.now() + datetime.timedelta(minutes=30),
+    )
+    return record
+
+
+def _shared_draft(user):
+    request = RequestFactory()
+    request.shared_with.add(user)
+    return request
+
+
+def _child(family):
+    return family.members.first()
+
+
 RELATIONSHIPS = {
     NO_OBJECT: lambda user: None,
+    FAMILY_UNRELATED: lambda user: _family_with_request(),
+    FAMILY_REQUESTER: lambda user: RequestFactory(created_by=user).family,
+    FAMILY_REQUESTER_WITHDRAWN: _family_withdrawn,
+    FAMILY_FRONT_DOOR_OPEN: lambda user: _in_front_door(user, lambda u: _family_with_request()),
+    FAMILY_FRONT_DOOR_DECIDED: lambda user: _in_front_door(
+        user, lambda u: DecisionFactory().request.family
+    ),
+    FAMILY_ALLOCATED: lambda user: _allocated_request(user).family,
+    FAMILY_BREAK_GLASS: lambda user: _break_glass_on(user, _family_with_request()),
+    PERSON_UNRELATED: lambda user: _child(_family_with_request()),
+    PERSON_REQUESTER: lambda user: _child(RequestFactory(created_by=user).family),
+    PERSON_FRONT_DOOR_OPEN: lambda user: _in_front_door(
+        user, lambda u: _child(_family_with_request())
+    ),
+    PERSON_BREAK_GLASS: lambda user: _break_glass_on(user, _child(_family_with_request())),
+    REQUEST_OWN_DRAFT: lambda user: RequestFactory(created_by=user),
+    REQUEST_SHARED_DRAFT: _shared_draft,
+    REQUEST_OTHERS_DRAFT: lambda user: _in_front_door(user, lambda u: RequestFactory()),
+    REQUEST_OWN_SUBMITTED: lambda user: RequestFactory(created_by=user, submitted=True),
+    REQUEST_OPEN: lambda user: _in_front_door(user, lambda u: RequestFactory(submitted=True)),
+    REQUEST_OPEN_OTHER_TEAM: lambda user: RequestFactory(submitted=True),
+    REQUEST_DECIDED: lambda user: _in_front_door(user, lambda u: DecisionFactory().request),
+    REQUEST_ALLOCATED: _allocated_request,
+    REQUEST_BREAK_GLASS: lambda user: _break_glass_on(user, RequestFactory(submitted=True)),
     SAME_AGENCY_PERSON: lambda user: UserFactory(agency=user.agency),
     OTHER_AGENCY_PERSON: lambda user: UserFactory(agency=AgencyFactory()),
     THEMSELVES: lambda user: user,
