@@ -13,6 +13,8 @@ urlpatterns = [
     # Families and the front door (issue 6): people and families, requests for support, triage.
     path("", include("familyhelp.families.urls")),
     path("", include("familyhelp.frontdoor.urls")),
+    # Case work (issue 7): episodes of Family Help.
+    path("", include("familyhelp.casework.urls")),
     path("audit/", include("familyhelp.audit.urls")),
     path("api/oruk/", include("familyhelp.directory.api_urls")),
     path("api/frontdoor/", include("familyhelp.frontdoor.api_urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "familyhelp.stewardship",
     "familyhelp.families",
     "familyhelp.frontdoor",
+    "familyhelp.casework",
     "familyhelp.demo",
 ]
 

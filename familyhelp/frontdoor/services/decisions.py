@@ -19,6 +19,7 @@ from django.utils import timezone
 from familyhelp.audit.models import AuditAction
 from familyhelp.audit.services import audit_record
 from familyhelp.core import notifications
+from familyhelp.frontdoor import effects
 from familyhelp.frontdoor.models import Decision, Request
 from familyhelp.frontdoor.services.common import front_door_settings
 from familyhelp.frontdoor.services.triage import (
@@ -179,6 +180,7 @@ def request_decide(
                 request=http_request,
             )
             if not waits:
+                effects.decision_took_effect(actor=actor, decision=decision)
                 _tell_on_commit(decision)
     except IntegrityError:
         # The database's one-decision-per-request constraint: another decision won the race.
@@ -245,6 +247,7 @@ def decision_approve(*, actor, request: Request, note: str = "", http_request=No
             values={"step": "approve", "kind": decision.kind},
         )
         decision.refresh_from_db()
+        effects.decision_took_effect(actor=actor, decision=decision)
         _tell_on_commit(decision)
     request.refresh_from_db()
     return decision

@@ -1,0 +1,3 @@
+"""Routes: audits (see casework/README.md)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: caseloads (see casework/README.md)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: episodes (see casework/README.md)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: export (see casework/README.md)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: notes (see casework/README.md)."""
+
+urlpatterns = []

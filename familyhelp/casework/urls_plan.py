@@ -1,0 +1,3 @@
+"""Routes: plan (see casework/README.md)."""
+
+urlpatterns = []
