@@ -16,7 +16,6 @@ A refusal raises ProblemReportRefused and changes nothing.
 
 import datetime
 import logging
-import time
 from functools import partial
 
 from django.conf import settings
@@ -118,26 +117,30 @@ def ip_hash(ip_address: str | None) -> str:
 # The form token -----------------------------------------------------------------------------
 
 
+FORM_TOKEN = public_requests.FormToken(salt=TOKEN_SALT)
+_REFUSALS = {
+    public_requests.FormTokenRefused.FORGED: (FORM_NOT_RECOGNISED, FORGED),
+    public_requests.FormTokenRefused.TOO_FAST: (FORM_TOO_FAST, TOO_FAST),
+    public_requests.FormTokenRefused.EXPIRED: (FORM_EXPIRED, EXPIRED),
+}
+
+
 def form_token_issue(*, service_id) -> str:
     """A token the form carries: which service, and when the form was shown (signed)."""
-    return signing.dumps({"s": str(service_id), "t": int(time.time())}, salt=TOKEN_SALT)
+    return FORM_TOKEN.issue(about=service_id)
 
 
 def form_token_check(token, *, service_id) -> None:
     """Refuse a form sent too quickly, too late, for another service, or with a forged token."""
     try:
-        data = signing.loads(token or "", salt=TOKEN_SALT)
-        shown_at = int(data["t"])
-        token_service = str(data["s"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise ProblemReportRefused(FORM_NOT_RECOGNISED, FORGED) from None
-    age = time.time() - shown_at
-    if token_service != str(service_id) or age < -60:
-        raise ProblemReportRefused(FORM_NOT_RECOGNISED, FORGED)
-    if age > _setting("PROBLEM_REPORT_MAX_SECONDS", DEFAULT_MAX_SECONDS):
-        raise ProblemReportRefused(FORM_EXPIRED, EXPIRED)
-    if age < _setting("PROBLEM_REPORT_MIN_SECONDS", DEFAULT_MIN_SECONDS):
-        raise ProblemReportRefused(FORM_TOO_FAST, TOO_FAST)
+        FORM_TOKEN.check(
+            token,
+            about=service_id,
+            min_seconds=_setting("PROBLEM_REPORT_MIN_SECONDS", DEFAULT_MIN_SECONDS),
+            max_seconds=_setting("PROBLEM_REPORT_MAX_SECONDS", DEFAULT_MAX_SECONDS),
+        )
+    except public_requests.FormTokenRefused as refused:
+        raise ProblemReportRefused(*_REFUSALS[refused.code]) from None
 
 
 def confirmation_token(report: ProblemReport) -> str:

@@ -17,7 +17,6 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -124,42 +123,33 @@ class SelfReferralRefused(SelfReferralError):
 # The form token ------------------------------------------------------------------------------
 
 
+FORM_TOKEN = public_requests.FormToken(
+    salt=TOKEN_SALT, min_seconds=TOKEN_MIN_SECONDS, max_seconds=TOKEN_MAX_SECONDS
+)
+_REFUSALS = {
+    public_requests.FormTokenRefused.FORGED: (FORM_NOT_RECOGNISED, FORM_FORGED),
+    public_requests.FormTokenRefused.TOO_FAST: (TOO_FAST, FORM_TOO_FAST),
+    public_requests.FormTokenRefused.EXPIRED: (TOO_OLD, FORM_TOO_OLD),
+}
+
+
 def form_token_new(*, at: datetime.datetime | None = None) -> str:
     """A token for a form shown at `at` (now), signed so nobody can make one up."""
-    shown = (at or timezone.now()).timestamp()
-    return signing.dumps({"shown": round(shown, 3)}, salt=TOKEN_SALT)
-
-
-def _shown_at(token: str) -> float | None:
-    try:
-        data = signing.loads(token or "", salt=TOKEN_SALT)
-    except signing.BadSignature:
-        return None
-    shown = data.get("shown") if isinstance(data, dict) else None
-    return float(shown) if isinstance(shown, int | float) else None
+    return FORM_TOKEN.issue(at=at)
 
 
 def form_token_check(token: str, *, at: datetime.datetime | None = None) -> None:
     """Raise SelfReferralRefused unless the form was shown between a few seconds and two hours
     before `at` (now), by this site."""
-    shown = _shown_at(token)
-    if shown is None:
-        raise SelfReferralRefused(FORM_NOT_RECOGNISED, FORM_FORGED)
-    age = (at or timezone.now()).timestamp() - shown
-    if age < TOKEN_MIN_SECONDS:
-        raise SelfReferralRefused(TOO_FAST, FORM_TOO_FAST)
-    if age > TOKEN_MAX_SECONDS:
-        raise SelfReferralRefused(TOO_OLD, FORM_TOO_OLD)
+    try:
+        FORM_TOKEN.check(token, at=at)
+    except public_requests.FormTokenRefused as refused:
+        raise SelfReferralRefused(*_REFUSALS[refused.code]) from None
 
 
 def form_token_keep_or_renew(token: str, *, at: datetime.datetime | None = None) -> str:
-    """The token to show a form again with: the same one while it has time left, else a new one
-    (so a form shown again with errors cannot run out of time unseen)."""
-    at = at or timezone.now()
-    shown = _shown_at(token)
-    if shown is None or at.timestamp() - shown > TOKEN_MAX_SECONDS - 15 * 60:
-        return form_token_new(at=at)
-    return token
+    """The token to show a form again with (a new one when it is running out of time)."""
+    return FORM_TOKEN.keep_or_renew(token, at=at)
 
 
 # Checking answers (the form uses these too, so the two cannot disagree) ---------------------
