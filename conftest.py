@@ -37,3 +37,21 @@ def admin_client(client, admin_user):
     from familyhelp.accounts.testing import sign_in
 
     return sign_in(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _starting_data_after_a_flush(request):
+    """Put back the data migrations seed (roles, threshold levels, drift rules) before each
+    transactional test. Each app's post_migrate receiver does this after every flush, except the
+    flush that follows a test with `available_apps` (test_import_oruk), which Django runs without
+    post_migrate: the next transactional test in that worker would otherwise find no roles."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from familyhelp.accounts.seed import roles_seed_if_empty
+    from familyhelp.casework.seed import drift_rules_seed_if_empty
+    from familyhelp.frontdoor.seed import levels_seed_if_empty
+
+    for seed in (roles_seed_if_empty, levels_seed_if_empty, drift_rules_seed_if_empty):
+        seed()
