@@ -20,7 +20,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/family
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 60)
 
-from bench import audit, dashboard, directory, frontdoor, harness, uploads  # noqa: E402
+from bench import audit, casework, dashboard, directory, frontdoor, harness, uploads  # noqa: E402
 
 BENCHES = {
     "directory": directory,
@@ -29,6 +29,8 @@ BENCHES = {
     "dashboard": dashboard,
     # Front door (issue 6): the queue and the duplicate check, 10,000 requests, 200,000 people.
     "frontdoor": frontdoor,
+    # Case work (issue 7): a family with 10 years of history, caseloads over 5,000 episodes.
+    "casework": casework,
 }
 
 RESULTS = ROOT / "bench" / "results.json"

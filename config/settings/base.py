@@ -359,6 +359,17 @@ DIRECTORY_REVIEW_GRACE_DAYS = env.int("DIRECTORY_REVIEW_GRACE_DAYS", default=60)
 # Days a reminder's "Yes, this is still correct" link works.
 DIRECTORY_REMINDER_LINK_DAYS = env.int("DIRECTORY_REMINDER_LINK_DAYS", default=60)
 DAILY_JOBS += ["familyhelp.stewardship.jobs.send_review_reminders"]
+# Drift (familyhelp/casework/jobs.py): the weekly digest to team managers, sent on Mondays.
+DAILY_JOBS += ["familyhelp.casework.jobs.send_drift_digests"]
+# Case audits (familyhelp/casework/services/audits.py): on the 1st, last month's random sample.
+DAILY_JOBS += ["familyhelp.casework.services.audits.case_audit_monthly_job"]
+
+# --- Case work documents (familyhelp/casework/services/documents.py; docs/deploy.md) ---
+# Uploaded files are kept through Django's storage API (STORAGES["default"]), under MEDIA_ROOT
+# with the local file system; they are only ever served by the permission-checked download page.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# The largest document accepted (PDF, PNG, JPEG, DOCX, XLSX, ODT).
+CASEWORK_DOCUMENT_MAX_BYTES = env.int("CASEWORK_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Bulk upload and joining (familyhelp/stewardship; docs/bulk-upload.md, docs/joining.md) ---
 # The largest CSV or XLSX file accepted, and the most rows in it.

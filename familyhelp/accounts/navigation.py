@@ -145,3 +145,31 @@ NAVIGATION.append(
 NAVIGATION.append(
     NavigationItem("frontdoor:requests", "Requests for support", "frontdoor.make_request")
 )
+
+# Caseloads and drift (familyhelp/casework/views_caseloads.py): team managers see their teams'
+# caseloads per FTE and drifting episodes; administrators change case work settings.
+NAVIGATION.append(NavigationItem("casework:caseloads", "Caseloads", "casework.view_caseloads"))
+NAVIGATION.append(
+    NavigationItem("casework:settings", "Case work settings", "casework.configure", in_header=False)
+)
+
+# Case audits (familyhelp/casework/views_audits.py): auditors and team managers audit cases; a
+# worker whose case was audited finds it on "Your account" (the page lists only their own).
+NAVIGATION.append(NavigationItem("casework:case-audits", "Case audits", "casework.audit_cases"))
+NAVIGATION.append(
+    NavigationItem(
+        "casework:case-audits", "Audits of your cases", "families.add_person", in_header=False
+    )
+)
+
+# Episodes (familyhelp/casework/views_episodes/): "Your cases" for keyworkers, team managers and
+# practitioners in a team around the family.
+NAVIGATION.append(NavigationItem("casework:episodes", "Cases", "casework.view_cases"))
+
+# Subject access (familyhelp/casework/views_export.py): information governance exports everything
+# held about one person.
+NAVIGATION.append(
+    NavigationItem(
+        "casework:subject-access-start", "Subject access export", "casework.export_subject_access"
+    )
+)

@@ -43,6 +43,9 @@ class Relationship(StrEnum):
     # shared with (ends when the family withdraws consent to share with their agency).
     REQUESTER = "requester"
     ORGANISATION_EDITOR = "organisation_editor"
+    # Case audits (familyhelp/casework/services/audits.py): the auditor assigned to an episode's
+    # case audit reads the episode until the audit is moderated, though not related to the family.
+    CASE_AUDITOR = "case_auditor"
 
 
 ALL_RELATIONSHIPS = frozenset(Relationship)

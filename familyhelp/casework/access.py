@@ -13,8 +13,8 @@ from django.db.models import Exists, OuterRef, Q
 from familyhelp.accounts import relationships
 from familyhelp.accounts.models import TeamMembership
 from familyhelp.accounts.relationships import Relationship
-from familyhelp.accounts.rules import is_team_manager
-from familyhelp.casework.models import Episode, TeamAroundFamilyMember
+from familyhelp.accounts.rules import is_auditor, is_team_manager
+from familyhelp.casework.models import CaseAudit, Episode, TeamAroundFamilyMember
 from familyhelp.families import access as family_access
 
 EPISODE = "casework.episode"
@@ -41,7 +41,18 @@ def _conditions(user, kinds) -> Q | None:
     if Relationship.TEAM_MANAGER in kinds and is_team_manager(user):
         condition |= Q(team_id__in=_my_team_ids(user))
         wanted = True
+    # Case audits: the auditor of an assigned, not-yet-moderated audit of the episode.
+    if Relationship.CASE_AUDITOR in kinds and (is_auditor(user) or is_team_manager(user)):
+        condition |= Q(pk__in=_audited_episode_ids(user))
+        wanted = True
     return condition if wanted else None
+
+
+def _audited_episode_ids(user):
+    """Case audits: episodes whose case audit the person is auditing and is not yet moderated
+    (an auditor is not related to the family; the assignment is their need to know)."""
+    audits = CaseAudit.objects.filter(auditor=user).exclude(status=CaseAudit.Status.MODERATED)
+    return audits.values("episode_id")
 
 
 def episode_relationships(user, episode: Episode) -> set[Relationship]:
@@ -60,6 +71,11 @@ def episode_relationships(user, episode: Episode) -> set[Relationship]:
         and TeamMembership.objects.filter(user=user, team_id=episode.team_id).exists()
     ):
         found.add(Relationship.TEAM_MANAGER)
+    # Case audits: only people who may audit are looked up (see _audited_episode_ids).
+    if (is_auditor(user) or is_team_manager(user)) and _audited_episode_ids(user).filter(
+        episode_id=episode.pk
+    ).exists():
+        found.add(Relationship.CASE_AUDITOR)
     return found
 
 

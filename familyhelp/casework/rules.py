@@ -11,6 +11,7 @@ from familyhelp.accounts.relationships import Relationship, record_permission
 from familyhelp.accounts.rules import (
     is_auditor,
     is_family_keyworker,
+    is_practitioner,
     is_system_administrator,
     is_team_manager,
 )
@@ -25,7 +26,8 @@ EVERYONE_ON_THE_CASE = [
 record_permission(
     "casework.view_episode",
     record_type=access.EPISODE,
-    relationships=EVERYONE_ON_THE_CASE,
+    # Case audits: the assigned auditor reads the episode (and only reads it) while auditing.
+    relationships=[*EVERYONE_ON_THE_CASE, Relationship.CASE_AUDITOR],
     break_glass=True,
 )
 # Case notes, contacts, documents, and updating an action they own.
@@ -48,6 +50,9 @@ record_permission(
     relationships=[Relationship.TEAM_MANAGER],
     requires=is_team_manager,
 )
+# Episodes (casework/views_episodes/): the "Cases" link in the header, for people who work with
+# families. The page itself lists only the episodes each person may open.
+rules.add_perm("casework.view_cases", is_family_keyworker | is_team_manager | is_practitioner)
 # Caseloads and drift for the teams they manage.
 rules.add_perm("casework.view_caseloads", is_team_manager)
 # Case audits: managers run the monthly samples and moderate; auditors and managers audit.

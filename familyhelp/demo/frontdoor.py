@@ -869,6 +869,10 @@ def _delete_earlier_scene() -> None:
     """Remove what an earlier load made, and whatever people trying the demo hung on it (their
     merges of demo people, demo people added to their own requests), which would otherwise
     stop the people being deleted."""
+    # Case work's episodes hold these families, people and decisions (familyhelp/demo/casework.py).
+    from familyhelp.demo.casework import demo_casework_clear
+
+    demo_casework_clear()
     requests = Request.objects.filter(reference__startswith=REQUEST_PREFIX)
     families = Family.objects.filter(reference__startswith=FAMILY_PREFIX)
     person_ids = list(

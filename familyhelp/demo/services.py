@@ -18,6 +18,7 @@ from tqdm import tqdm
 from familyhelp.accounts.models import Role
 from familyhelp.core.models import Place, Postcode
 from familyhelp.core.services import postcodes_import
+from familyhelp.demo.casework import demo_casework_ensure
 from familyhelp.demo.county import LOCAL_AUTHORITY_CODE, TOWNS, postcodes_for
 from familyhelp.demo.frontdoor import demo_frontdoor_ensure
 from familyhelp.demo.generator import OrganisationGenerator, ServiceGenerator
@@ -196,6 +197,8 @@ def demo_load(
         stewardship = demo_stewardship_ensure(password=ADMIN_PASSWORD, today=today)
         # Front door (familyhelp/demo/frontdoor.py): families and requests in every state.
         demo_frontdoor_ensure(seed=seed, today=today)
+        # Case work (familyhelp/demo/casework.py): episodes in every state on those families.
+        demo_casework_ensure(seed=seed, today=today)
     # Fresh planner statistics after a bulk load: without them PostgreSQL picks sequential plans
     # for proximity searches (seconds instead of milliseconds).
     with connection.cursor() as cursor:

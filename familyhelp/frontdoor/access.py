@@ -12,6 +12,8 @@ A draft is seen by its author and the colleagues it is shared with, nobody else.
 """
 
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import Exact, In
+from django.db.models.sql.where import AND, WhereNode
 
 from familyhelp.accounts import relationships
 from familyhelp.accounts.models import TeamMembership
@@ -133,7 +135,32 @@ def request_relationships(user, request: Request) -> set[Relationship]:
     return found
 
 
+def _only_open(queryset) -> bool:
+    """The queryset is already narrowed to open requests: a filter on `status` by open statuses
+    that every row must meet (an AND at the top of its WHERE, not negated)."""
+    status = Request._meta.get_field("status")
+
+    def open_filter(node) -> bool:
+        if isinstance(node, WhereNode):
+            every_row = node.connector == AND and not node.negated
+            return every_row and any(map(open_filter, node.children))
+        if not isinstance(node, Exact | In) or getattr(node.lhs, "target", None) is not status:
+            return False
+        if getattr(node.lhs, "alias", None) != queryset.query.base_table:
+            return False  # a status of a joined table, not of the requests listed
+        values = node.rhs if isinstance(node, In) else [node.rhs]
+        if not isinstance(values, list | tuple | set | frozenset):
+            return False  # a subquery or an expression
+        return all(isinstance(value, str) and value in OPEN for value in values)
+
+    return open_filter(queryset.query.where)
+
+
 def requests_visible(user, queryset, kinds):
+    if _front_door_kinds(user) & kinds and _only_open(queryset):
+        # A front door role relates its holder to every open request, so the condition below
+        # would keep every row. Without it the queue can walk its index in order (issue 6 §6).
+        return queryset
     condition = Q(pk__in=[])
     if Relationship.REQUESTER in kinds:
         condition |= Q(created_by=user) | Q(

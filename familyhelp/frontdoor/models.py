@@ -158,6 +158,14 @@ class Request(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "decision_due_on"], name="frontdoor_request_queue"),
+            # The front door queue's default order, over open requests only, so its first page
+            # is read in order and nothing is sorted (frontdoor/selectors_queue.py). The statuses
+            # are Request.OPEN_STATUSES, which this class body cannot name.
+            models.Index(
+                fields=["-safeguarding", "decision_due_on", "submitted_at", "id"],
+                condition=Q(status__in=["submitted", "in_triage", "awaiting_approval"]),
+                name="frontdoor_request_open_queue",
+            ),
             models.Index(fields=["family", "status"], name="frontdoor_request_family"),
             models.Index(fields=["created_by", "status"], name="frontdoor_request_creator"),
             models.Index(fields=["submitted_at"], name="frontdoor_request_submitted"),

@@ -1,34 +1,22 @@
 """The submitted Early Support Assessment as a PDF (fpdf2), built in memory, never written to
 disk: the same sections and answers as the read-only page.
 
-fpdf2's built-in Helvetica covers Latin-1 only, so typographic punctuation is made plain and any
-other character outside it becomes "?" (a font file would need shipping and embedding; the
-sections' text is the practitioner's own typing, almost always plain English).
+Names and answers may be in any script, so the text is set in the fonts shipped in
+familyhelp/core/fonts (DejaVu Sans, with a fallback for Chinese, Japanese and Korean).
 """
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from familyhelp.core.fonts import FAMILY, pdf_fonts_add
 from familyhelp.frontdoor import presenters_assessment
 from familyhelp.frontdoor.selectors_assessment import AssessmentRecord
 
 TITLE = "Early Support Assessment"
-PLAIN = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-    }
-)
 
 
 def plain(text: str) -> str:
-    return str(text).translate(PLAIN).encode("latin-1", "replace").decode("latin-1")
+    return str(text)
 
 
 class _Document(FPDF):
@@ -36,7 +24,7 @@ class _Document(FPDF):
 
     def footer(self):
         self.set_y(-15)
-        self.set_font("Helvetica", size=8)
+        self.set_font(FAMILY, size=8)
         self.cell(
             0,
             10,
@@ -46,16 +34,16 @@ class _Document(FPDF):
 
 
 def _heading(document: FPDF, text: str, size: int) -> None:
-    document.set_font("Helvetica", "B", size)
+    document.set_font(FAMILY, "B", size)
     document.multi_cell(0, size * 0.5, plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     document.ln(2)
 
 
 def _rows(document: FPDF, rows) -> None:
     for row in rows:
-        document.set_font("Helvetica", "B", 10)
+        document.set_font(FAMILY, "B", 10)
         document.multi_cell(0, 5, plain(row.label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        document.set_font("Helvetica", size=10)
+        document.set_font(FAMILY, size=10)
         for line in row.lines or [presenters_assessment.NOT_GIVEN]:
             document.multi_cell(0, 5, plain(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         document.ln(2)
@@ -67,12 +55,13 @@ def assessment_pdf(record: AssessmentRecord, *, compress: bool = True) -> bytes:
     document = _Document(format="A4")
     document.reference = request.reference
     document.set_compression(compress)
+    pdf_fonts_add(document)
     document.set_title(plain(f"{TITLE} {request.reference}"))
     document.set_author(plain(request.agency.name if request.agency else ""))
     document.set_auto_page_break(auto=True, margin=20)
     document.add_page()
     _heading(document, f"{TITLE} {request.reference}", 18)
-    document.set_font("Helvetica", "I", 9)
+    document.set_font(FAMILY, "I", 9)
     document.multi_cell(
         0,
         4.5,

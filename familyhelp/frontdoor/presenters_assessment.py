@@ -233,6 +233,28 @@ def about_rows(record: AssessmentRecord) -> list[SummaryRow]:
     return rows
 
 
+def decision_section(decision) -> SummarySection | None:
+    """What the front door decided, as the requester reads it: the outcome and what happens next
+    (not the officer's rationale, which may draw on partners' checks)."""
+    if decision is None:
+        return None
+    rows = [
+        SummaryRow("Decision", [decision.get_kind_display()]),
+        SummaryRow("Decided", [long_date(timezone.localdate(decision.decided_at))]),
+    ]
+    if decision.level:
+        rows.append(SummaryRow("Level of need", [str(decision.level)]))
+    if decision.kind == decision.Kind.FAMILY_HELP and decision.team:
+        rows.append(SummaryRow("What happens next", [f"Family Help from {decision.team.name}"]))
+    elif decision.kind == decision.Kind.ADVICE:
+        rows.append(SummaryRow("Services suggested", [s.name for s in decision.services.all()]))
+    elif decision.kind == decision.Kind.SOCIAL_CARE:
+        rows.append(SummaryRow("What happens next", ["Referred to children’s social care"]))
+    elif decision.kind == decision.Kind.NO_FURTHER_ACTION:
+        rows.append(SummaryRow("Why", [decision.get_no_further_action_reason_display()]))
+    return SummarySection("decision", "What the front door decided", rows)
+
+
 # "Your requests" --------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from familyhelp.accounts import access
 from familyhelp.accounts.models import Agency
 from familyhelp.families.models import Consent, Person, PersonRelationship
 from familyhelp.frontdoor import assessment
-from familyhelp.frontdoor.models import Request, RequestPerson, ThresholdLevel
+from familyhelp.frontdoor.models import Decision, Request, RequestPerson, ThresholdLevel
 from familyhelp.frontdoor.services.assessment import assessment_facts
 
 EDIT = "frontdoor.edit_request"
@@ -64,6 +64,25 @@ def request_for_reading(*, actor, pk, http_request=None) -> Request:
         ),
         http_request=http_request,
         pk=pk,
+    )
+
+
+def decision_for_requester(*, actor, request: Request) -> Decision | None:
+    """What was decided, for someone who may see the family: the decision in force, or None.
+
+    A requester whose agency the family has stopped sharing with still reads their own request,
+    but no longer what was decided about the family.
+    """
+    if request.status != Request.Status.DECIDED or request.family_id is None:
+        return None
+    if not access.user_has_perm(actor, "families.view_family", request.family):
+        return None
+    return (
+        Decision.objects.filter(request=request)
+        .exclude(approval=Decision.Approval.RETURNED)
+        .select_related("team", "level")
+        .prefetch_related("services")
+        .first()
     )
 
 

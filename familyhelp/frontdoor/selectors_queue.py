@@ -1,9 +1,12 @@
 """The front door queue: the open requests a person may triage or approve, sorted and filtered.
 
-One page costs the same number of queries whatever its size: the count, the page's rows (with
-who made it, the level and the officer joined in) and the page's children in one more query. The
-filters are columns on Request kept up to date when a request is submitted or triaged
-(decision_due_on, youngest_child_born_on, area, agency), so the query stays simple and indexed.
+One page costs the same number of queries whatever its size: the filter choices (one grouped
+query), the counts (one aggregate: open, overdue and matching the filters, which the paginator
+reuses), the page's rows (with who made it, the level and the officer joined in) and the page's
+children. The filters are columns on Request kept up to date when a request is submitted or
+triaged (decision_due_on, youngest_child_born_on, area, agency), so the queries stay simple; the
+default order walks the `frontdoor_request_open_queue` index (open requests only) and stops at
+the page (docs/performance.md).
 """
 
 import datetime
@@ -13,9 +16,9 @@ from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
 from django.db.models.functions import Greatest, Length, Substr
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from familyhelp.accounts import access
-from familyhelp.accounts.models import Agency
 from familyhelp.frontdoor.models import Request, RequestPerson
 from familyhelp.frontdoor.services.common import CHILD_ROLES
 
@@ -30,6 +33,8 @@ SORT_AREA = "area"
 SORT_AGENCY = "agency"
 SORTS = {
     # Safeguarding first, then by due date: the overdue come first because they are due earliest.
+    # The order of the index frontdoor_request_open_queue (an open request always has a due
+    # date, and PostgreSQL puts nulls last in an ascending order anyway).
     SORT_DUE: (F("safeguarding").desc(), F("decision_due_on").asc(nulls_last=True), "submitted_at"),
     SORT_WAITING: ("submitted_at", "pk"),
     SORT_YOUNGEST: (F("youngest_child_born_on").desc(nulls_last=True), "submitted_at"),
@@ -66,6 +71,22 @@ class QueueFilters:
     picked_up: str = ""
 
 
+@dataclass(frozen=True)
+class QueueChoices:
+    """What the "Made by" and "Area" filters offer: only values some open request has."""
+
+    agencies: list[tuple[int, str]]
+    areas: list[str]
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    open: int
+    overdue: int
+    # The open requests the filters match: the pages' total.
+    matching: int
+
+
 def postcode_district(postcode: str) -> str:
     """The outward code of a postcode ("WX1 2AB" → "WX1"), the area a request is filed under."""
     return (postcode or "").strip().upper().split(" ")[0] if postcode else ""
@@ -74,9 +95,14 @@ def postcode_district(postcode: str) -> str:
 def open_requests_for(user):
     """The open requests the person may triage (an officer) or approve (a manager)."""
     open_requests = Request.objects.filter(status__in=Request.OPEN_STATUSES)
-    return access.visible_to(user, TRIAGE, open_requests) | access.visible_to(
-        user, APPROVE, open_requests
-    )
+    triage = access.visible_to(user, TRIAGE, open_requests)
+    approve = access.visible_to(user, APPROVE, open_requests)
+    # Front door staff may triage or approve every open request (frontdoor/access.py): one of
+    # the two is then all of them, and the other adds nothing.
+    for everything in (triage, approve):
+        if everything.query.where == open_requests.query.where:
+            return everything
+    return triage | approve
 
 
 def _born_between(band: str, today: datetime.date) -> Q:
@@ -88,30 +114,49 @@ def _born_between(band: str, today: datetime.date) -> Q:
     return Q(youngest_child_born_on__lte=latest, youngest_child_born_on__gte=earliest)
 
 
-def _filtered(queryset, filters: QueueFilters, user, today):
+def _matching(filters: QueueFilters, user, today) -> Q | None:
+    """The filters as one condition (None when there are none)."""
+    conditions = []
     if filters.status:
-        queryset = queryset.filter(status=filters.status)
+        conditions.append(Q(status=filters.status))
     if filters.self_referrals:
-        queryset = queryset.filter(kind=Request.Kind.SELF_REFERRAL)
+        conditions.append(Q(kind=Request.Kind.SELF_REFERRAL))
     elif filters.agency_id:
-        queryset = queryset.filter(agency_id=filters.agency_id)
+        conditions.append(Q(agency_id=filters.agency_id))
     if filters.area:
-        queryset = queryset.filter(
+        conditions.append(
             Q(area=filters.area) | Q(area="", postcode__istartswith=filters.area + " ")
         )
     if filters.age:
-        queryset = queryset.filter(_born_between(filters.age, today))
+        conditions.append(_born_between(filters.age, today))
     if filters.picked_up == PICKED_UP_ME:
-        queryset = queryset.filter(picked_up_by=user)
+        conditions.append(Q(picked_up_by=user))
     elif filters.picked_up == PICKED_UP_NOBODY:
-        queryset = queryset.filter(picked_up_by__isnull=True)
-    return queryset
+        conditions.append(Q(picked_up_by__isnull=True))
+    return Q(*conditions) if conditions else None
 
 
-def request_queue(*, user, filters: QueueFilters, page: int = 1, per_page: int = PER_PAGE):
-    """One page (a Django Page) of the open requests the person may see, filtered and sorted."""
-    today = timezone.localdate()
-    queryset = _filtered(open_requests_for(user), filters, user, today)
+class _CountedPaginator(Paginator):
+    """A paginator given its count (queue_counts has it), so the rows are not counted again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
+def request_queue(
+    *, user, filters: QueueFilters, counts: QueueCounts, page: int = 1, per_page: int = PER_PAGE
+):
+    """One page (a Django Page) of the open requests the person may see, filtered and sorted;
+    `counts` is what queue_counts found for the same person and filters."""
+    queryset = open_requests_for(user)
+    condition = _matching(filters, user, timezone.localdate())
+    if condition is not None:
+        queryset = queryset.filter(condition)
     children = Prefetch(
         "request_people",
         queryset=RequestPerson.objects.filter(role__in=CHILD_ROLES)
@@ -149,36 +194,40 @@ def request_queue(*, user, filters: QueueFilters, page: int = 1, per_page: int =
         )
         .prefetch_related(children)
     )
-    return Paginator(ordered, per_page).get_page(page)
+    return _CountedPaginator(ordered, per_page, count=counts.matching).get_page(page)
 
 
-def queue_agencies(*, user) -> list[tuple[int, str]]:
-    """(id, name) of the agencies with open requests, for the "Made by" filter."""
-    ids = open_requests_for(user).exclude(agency__isnull=True).values("agency_id")
-    return list(Agency.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
-
-
-def queue_areas(*, user) -> list[str]:
-    """The areas with open requests (falling back to the postcode district), for the filter."""
+def queue_choices(*, user) -> QueueChoices:
+    """The agencies (id, name) and the areas (falling back to the postcode district) that open
+    requests have, for the "Made by" and "Area" filters: one grouped query."""
     # A normalised postcode ends with a space and three characters: the rest is the district.
     district = Substr("postcode", 1, Greatest(Length("postcode") - 4, Value(0)))
     named = Case(When(area="", then=district), default=F("area"), output_field=CharField())
     rows = (
         open_requests_for(user)
         .annotate(named_area=named)
-        .exclude(named_area="")
-        .exclude(named_area__isnull=True)
-        .order_by()
-        .values_list("named_area", flat=True)
-        .distinct()
+        .values_list("named_area", "agency_id", "agency__name")
+        .annotate(requests=Count("pk"))  # GROUP BY: hashed, so only the groups are sorted
+        .order_by("agency__name", "agency_id")
     )
-    return sorted(set(rows))
+    areas, agencies = set(), {}
+    for area, agency_id, agency_name, _ in rows:
+        if area:
+            areas.add(area)
+        if agency_id is not None:
+            agencies[agency_id] = agency_name
+    return QueueChoices(agencies=list(agencies.items()), areas=sorted(areas))
 
 
-def queue_counts(*, user) -> dict[str, int]:
-    """How many open requests there are, and how many are overdue (for the page's summary)."""
+def queue_counts(*, user, filters: QueueFilters) -> QueueCounts:
+    """How many open requests there are, how many are overdue (the page's summary) and how many
+    the filters match (the pages), in one aggregate."""
     today = timezone.localdate()
-    visible = open_requests_for(user)
-    return visible.aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(decision_due_on__lt=today))
+    condition = _matching(filters, user, today)
+    return QueueCounts(
+        **open_requests_for(user).aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(decision_due_on__lt=today)),
+            matching=Count("pk", filter=condition),
+        )
     )

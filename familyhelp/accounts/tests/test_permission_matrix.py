@@ -19,6 +19,8 @@ from familyhelp.accounts.models import BreakGlassAccess, Role, TeamMembership
 from familyhelp.accounts.relationships import PERMISSION_SCOPES
 from familyhelp.accounts.tests.factories import AgencyFactory, TeamFactory, UserFactory
 from familyhelp.accounts.tests.records.factories import ProtectedRecordFactory
+from familyhelp.casework.models import Episode
+from familyhelp.casework.tests.factories import EpisodeFactory, TeamAroundFamilyMemberFactory
 from familyhelp.directory.models import OrganisationEditor
 from familyhelp.directory.tests.factories import OrganizationFactory, ServiceFactory
 from familyhelp.families.models import Consent
@@ -95,6 +97,15 @@ REQUEST_OPEN_OTHER_TEAM = "an open request, they are not in the front door team"
 REQUEST_DECIDED = "a decided request, they are in the front door team"
 REQUEST_ALLOCATED = "a request decided as Family Help in their team"
 REQUEST_BREAK_GLASS = "a request they have unexpired break-glass access to"
+# Episodes of Family Help (familyhelp/casework).
+EPISODE_UNRELATED = "an open episode they have no relationship with"
+EPISODE_LEAD = "an open episode they are lead professional for (in another team)"
+EPISODE_TEAM_AROUND_FAMILY = "an open episode they are in the team around the family for"
+EPISODE_LEFT_TEAM_AROUND_FAMILY = "an open episode whose team around the family they left"
+EPISODE_IN_TEAM = "an open episode of a team they belong to, not theirs"
+EPISODE_CLOSED_LEAD = "a closed episode they were lead professional for"
+EPISODE_CLOSED_IN_TEAM = "a closed episode of a team they belong to"
+EPISODE_BREAK_GLASS = "an episode they have unexpired break-glass access to"
 
 ADMINS = {SYSTEM_ADMIN, AGENCY_ADMIN}
 DIRECTORY_ADMINS = {SYSTEM_ADMIN, DIRECTORY_ADMIN}
@@ -252,6 +263,51 @@ MATRIX: dict[str, dict[str, frozenset[str] | set[str]]] = {
         NO_OBJECT: {SYSTEM_ADMIN, DATA_ANALYST},
         REQUEST_OPEN: {SYSTEM_ADMIN, DATA_ANALYST, *FRONT_DOOR},
     },
+    # Case work (familyhelp/casework/rules.py): everyone on the case reads the episode and records
+    # work while it is open; the lead (a keyworker) and the team's manager lead it; only the
+    # manager allocates and re-opens; once closed, only the team's manager keeps access.
+    "casework.view_episode": {
+        EPISODE_UNRELATED: NOBODY,
+        EPISODE_LEAD: EVERYONE_ACTIVE,
+        EPISODE_TEAM_AROUND_FAMILY: EVERYONE_ACTIVE,
+        EPISODE_LEFT_TEAM_AROUND_FAMILY: NOBODY,
+        EPISODE_IN_TEAM: {TEAM_MANAGER},
+        EPISODE_CLOSED_LEAD: NOBODY,
+        EPISODE_CLOSED_IN_TEAM: {TEAM_MANAGER},
+        EPISODE_BREAK_GLASS: EVERYONE_ACTIVE,
+    },
+    "casework.record_work": {
+        EPISODE_UNRELATED: NOBODY,
+        EPISODE_LEAD: EVERYONE_ACTIVE,
+        EPISODE_TEAM_AROUND_FAMILY: EVERYONE_ACTIVE,
+        EPISODE_LEFT_TEAM_AROUND_FAMILY: NOBODY,
+        EPISODE_IN_TEAM: {TEAM_MANAGER},
+        EPISODE_CLOSED_LEAD: NOBODY,
+        EPISODE_BREAK_GLASS: NOBODY,
+    },
+    "casework.lead_episode": {
+        EPISODE_UNRELATED: NOBODY,
+        EPISODE_LEAD: {KEYWORKER, TEAM_MANAGER},
+        EPISODE_TEAM_AROUND_FAMILY: NOBODY,
+        EPISODE_IN_TEAM: {TEAM_MANAGER},
+        EPISODE_CLOSED_LEAD: NOBODY,
+        EPISODE_CLOSED_IN_TEAM: {TEAM_MANAGER},
+        EPISODE_BREAK_GLASS: NOBODY,
+    },
+    "casework.manage_episode": {
+        EPISODE_UNRELATED: NOBODY,
+        EPISODE_LEAD: NOBODY,
+        EPISODE_TEAM_AROUND_FAMILY: NOBODY,
+        EPISODE_IN_TEAM: {TEAM_MANAGER},
+        EPISODE_CLOSED_IN_TEAM: {TEAM_MANAGER},
+        EPISODE_BREAK_GLASS: NOBODY,
+    },
+    "casework.view_cases": {NO_OBJECT: {PRACTITIONER, KEYWORKER, TEAM_MANAGER}},
+    "casework.view_caseloads": {NO_OBJECT: {TEAM_MANAGER}},
+    "casework.run_case_audits": {NO_OBJECT: {TEAM_MANAGER, SYSTEM_ADMIN}},
+    "casework.audit_cases": {NO_OBJECT: {TEAM_MANAGER, AUDITOR}},
+    "casework.export_subject_access": {NO_OBJECT: {AUDITOR, SYSTEM_ADMIN}},
+    "casework.configure": {NO_OBJECT: {SYSTEM_ADMIN}},
     # A personal record (the test-only stand-in until families and casework register theirs)
     "testrecords.view_protectedrecord": {
         RECORD_UNRELATED: NOBODY,
@@ -372,6 +428,21 @@ def _shared_draft(user):
     return request
 
 
+def _episode_in_team(user, **fields):
+    team = TeamFactory(agency=user.agency)
+    TeamMembership.objects.create(user=user, team=team)
+    return EpisodeFactory(team=team, **fields)
+
+
+def _closed(**fields):
+    return {
+        "status": Episode.Status.CLOSED,
+        "closed_at": timezone.now(),
+        "closure_reason": Episode.ClosureReason.NEEDS_MET,
+        **fields,
+    }
+
+
 def _child(family):
     return family.members.first()
 
@@ -402,6 +473,16 @@ RELATIONSHIPS = {
     REQUEST_DECIDED: lambda user: _in_front_door(user, lambda u: DecisionFactory().request),
     REQUEST_ALLOCATED: _allocated_request,
     REQUEST_BREAK_GLASS: lambda user: _break_glass_on(user, RequestFactory(submitted=True)),
+    EPISODE_UNRELATED: lambda user: EpisodeFactory(),
+    EPISODE_LEAD: lambda user: EpisodeFactory(lead_professional=user),
+    EPISODE_TEAM_AROUND_FAMILY: lambda user: TeamAroundFamilyMemberFactory(user=user).episode,
+    EPISODE_LEFT_TEAM_AROUND_FAMILY: lambda user: (
+        TeamAroundFamilyMemberFactory(user=user, left_at=timezone.now()).episode
+    ),
+    EPISODE_IN_TEAM: lambda user: _episode_in_team(user),
+    EPISODE_CLOSED_LEAD: lambda user: EpisodeFactory(**_closed(lead_professional=user)),
+    EPISODE_CLOSED_IN_TEAM: lambda user: _episode_in_team(user, **_closed()),
+    EPISODE_BREAK_GLASS: lambda user: _break_glass_on(user, EpisodeFactory()),
     SAME_AGENCY_PERSON: lambda user: UserFactory(agency=user.agency),
     OTHER_AGENCY_PERSON: lambda user: UserFactory(agency=AgencyFactory()),
     THEMSELVES: lambda user: user,

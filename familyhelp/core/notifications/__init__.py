@@ -58,6 +58,8 @@ TEMPLATES = {
     "self_referral_decided_sms": "Text: the front door decided on your request for help",
     "services_signposted": "Services that could help: a link to the services the front door chose",
     "services_signposted_sms": "Text: a link to the services the front door chose for you",
+    # Drift (familyhelp/casework/jobs.py): weekly, to team managers: counts and a link, no names.
+    "drift_digest": "This week's drifting Family Help episodes in your teams: counts and a link",
 }
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@example.com"

@@ -9,13 +9,21 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from familyhelp.accounts.testing import sign_in_browser
 from familyhelp.core.notifications.testing import outbox
-from familyhelp.core.testing import PHONE, check_page
+from familyhelp.core.testing import check_page
 from familyhelp.families.models import Consent, Person
 from familyhelp.families.tests.factories import PersonFactory
 from familyhelp.frontdoor.models import Request
 from familyhelp.frontdoor.services import assessment as services
+from familyhelp.frontdoor.tests.journeys import (
+    add_person,
+    answer_sections,
+    choose_level,
+    complete_section,
+    open_task,
+    phone,
+    relate,
+)
 from familyhelp.frontdoor.tests.test_assessment_services import (
     complete_all_but_consent,
     postcodes,
@@ -23,35 +31,6 @@ from familyhelp.frontdoor.tests.test_assessment_services import (
 )
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
-
-COMPLETED = "Yes, I’ve completed this section"
-
-
-def _phone(browser, live_server, user):
-    context = browser.new_context(viewport=PHONE)
-    sign_in_browser(context, live_server, user)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page
-
-
-def _open_task(page, name):
-    page.get_by_role("link", name=name, exact=True).click()
-
-
-def _add_person(page, *, role, given, family, born):
-    page.get_by_role("button", name="Add a person").click()
-    expect(page.get_by_role("heading", name="Add a person")).to_be_visible()
-    check_page(page)
-    page.get_by_label(role, exact=True).check()
-    page.get_by_label("First name").fill(given)
-    page.get_by_label("Last name").fill(family)
-    page.locator("#id_date_of_birth").fill(str(born.day))
-    page.locator("#id_date_of_birth-month").fill(str(born.month))
-    page.locator("#id_date_of_birth-year").fill(str(born.year))
-    page.get_by_label("Postcode (optional)").fill("WX1 1AA")
-    page.get_by_label("Yes", exact=True).check()
-    page.get_by_role("button", name="Continue").click()
 
 
 def test_a_practitioner_writes_and_sends_an_assessment(live_server, browser):
@@ -63,7 +42,7 @@ def test_a_practitioner_writes_and_sends_an_assessment(live_server, browser):
         date_of_birth=datetime.date(2016, 5, 4),
         postcode="WX1 1AA",
     )
-    context, page = _phone(browser, live_server, practitioner)
+    context, page = phone(browser, live_server, practitioner)
 
     # Given the practitioner on "Your requests"
     page.goto(live_server.url + reverse("frontdoor:requests"))
@@ -81,9 +60,9 @@ def test_a_practitioner_writes_and_sends_an_assessment(live_server, browser):
     draft = Request.objects.get()
 
     # When they add the child, whose details look like an existing record
-    _open_task(page, "Child or young person and family members")
+    open_task(page, "Child or young person and family members")
     check_page(page)
-    _add_person(
+    add_person(
         page,
         role="Child or young person the request is about",
         given="Sam",
@@ -108,68 +87,26 @@ def test_a_practitioner_writes_and_sends_an_assessment(live_server, browser):
     assert existing not in draft.family.members.all()
     check_page(page)
     # And they add mum, and complete the section
-    _add_person(
+    add_person(
         page, role="Family member", given="Jo", family="Smith", born=datetime.date(1988, 2, 1)
     )
     expect(page.locator("#people")).to_contain_text("Jo Smith")
-    page.get_by_label(COMPLETED).check()
-    page.get_by_role("button", name="Save and continue").click()
+    complete_section(page)
     expect(page.get_by_text("You have completed 1 of 10 sections.")).to_be_visible()
 
     # When they say how they are related
-    _open_task(page, "How they are related")
-    check_page(page)
-    page.get_by_label("Person", exact=True).select_option(label="Jo Smith")
-    page.get_by_label("is the").select_option(label="Parent")
-    page.get_by_label("of", exact=True).select_option(label="Sam Smith")
-    page.get_by_role("group", name="Do they have parental responsibility for them?").get_by_label(
-        "Yes"
-    ).check()
-    page.get_by_role("button", name="Add relationship").click()
-    expect(page.locator("#relationships")).to_contain_text("Parent of Sam Smith")
-    check_page(page)
-    page.get_by_label(COMPLETED).check()
-    page.get_by_role("button", name="Save and continue").click()
+    relate(page, person="Jo Smith", relation="Parent", of="Sam Smith")
 
     # When they answer each part of the assessment
-    answers = {
-        "Reasons for the request": {"Why are you asking for support?": "Attendance has dropped."},
-        "The child’s developmental needs": {"Strengths": "Loves reading.", "Needs": "Anxious."},
-        "Parenting capacity": {"Strengths": "Warm and caring.", "Needs": "Routines at night."},
-        "Family and environmental factors": {"Strengths": "Close to gran.", "Needs": "Debt."},
-        "The child’s and family’s views": {
-            "The child or young person’s views": "I want to sleep better.",
-            "The family’s views": "Mum wants help with mornings.",
-        },
-        "Support already in place": {
-            "What support is the family already getting?": "School nurse, monthly."
-        },
-    }
-    for task, fields in answers.items():
-        _open_task(page, task)
-        check_page(page)
-        # Completing it with nothing written says what to enter
-        page.get_by_label(COMPLETED).check()
-        page.get_by_role("button", name="Save and continue").click()
-        expect(page).to_have_title(re.compile("^Error: "))
-        check_page(page)
-        for label, text in fields.items():
-            page.get_by_label(label, exact=True).fill(text)
-        page.get_by_role("button", name="Save and continue").click()
-        expect(page.get_by_role("heading", name="Early Support Assessment")).to_be_visible()
+    answer_sections(page)
     expect(page.get_by_text("You have completed 8 of 10 sections.")).to_be_visible()
     check_page(page)
 
     # When they choose the level of need, seeing the threshold guidance
-    _open_task(page, "Level of need")
-    expect(page.get_by_text("Parents need advice or a short piece of support")).to_be_visible()
-    check_page(page)
-    page.get_by_label("Level 2: Early help").check()
-    page.get_by_label(COMPLETED).check()
-    page.get_by_role("button", name="Save and continue").click()
+    choose_level(page, "Level 2: Early help")
 
     # When they record the family's consent, leaving out when it was given
-    _open_task(page, "Consent")
+    open_task(page, "Consent")
     check_page(page)
     page.get_by_label("Who gave consent?").fill("Jo Smith")
     page.get_by_label("Verbally, in person or by phone").check()
@@ -188,7 +125,7 @@ def test_a_practitioner_writes_and_sends_an_assessment(live_server, browser):
     check_page(page)
 
     # When they check their answers (each with a Change link) and send it
-    _open_task(page, "Check your answers and send the request")
+    open_task(page, "Check your answers and send the request")
     expect(
         page.get_by_role("heading", name="Check your answers before sending the request")
     ).to_be_visible()
@@ -238,14 +175,14 @@ def test_consent_not_sought_sends_the_request_as_safeguarding(live_server, brows
     practitioner = practitioner_in(full_name="Pat Practitioner")
     draft = services.request_start(actor=practitioner)
     complete_all_but_consent(practitioner, draft)
-    context, page = _phone(browser, live_server, practitioner)
+    context, page = phone(browser, live_server, practitioner)
 
     # Given a draft with everything but consent
     page.goto(live_server.url + reverse("frontdoor:request", args=[draft.pk]))
     expect(page.get_by_text("You have completed 9 of 10 sections.")).to_be_visible()
     check_page(page)
     # When they record that seeking consent would put a child at risk, without a reason first
-    _open_task(page, "Consent")
+    open_task(page, "Consent")
     page.get_by_role("link", name="record why you have not sought consent").click()
     expect(
         page.get_by_role("heading", name="Why would seeking consent put a child at risk?")
@@ -266,7 +203,7 @@ def test_consent_not_sought_sends_the_request_as_safeguarding(live_server, brows
     ).to_be_visible()
     check_page(page)
     # When they check their answers and send it
-    _open_task(page, "Check your answers and send the request")
+    open_task(page, "Check your answers and send the request")
     expect(page.get_by_text("Not sought: asking would put a child at risk")).to_be_visible()
     check_page(page)
     page.get_by_label("Your full name").fill("Pat Practitioner")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from familyhelp.accounts.testing import sign_in
 from familyhelp.accounts.tests.factories import UserFactory
 from familyhelp.audit.models import AuditEvent
+from familyhelp.core.fonts.testing import pdf_text
 from familyhelp.families.models import Person
 from familyhelp.families.tests.factories import PersonFactory
 from familyhelp.frontdoor import pdf, selectors_assessment
@@ -363,11 +364,21 @@ def test_the_pdf_has_every_section_and_is_audited(client, practitioner):
         "Reasons for the request",
         "Parenting capacity",
         "Family and environmental factors",
-        "The child's developmental needs",
+        "The child’s developmental needs",
         "Level 2: Early help",
         "Given by Jo Smith",
     ):
-        assert text.encode("latin-1") in content, text
+        assert text in pdf_text(content), text
+
+
+# Shipped Unicode fonts (familyhelp/core/fonts): names in any script reach the PDF.
+def test_the_pdf_sets_names_in_any_script(practitioner):
+    sent = _sent(practitioner)
+    Person.objects.filter(pk=sent.request_people.first().person_id).update(
+        given_names="Zoë", family_name="Wiśniewska 李"
+    )
+    content = pdf.assessment_pdf(selectors_assessment.assessment_record(sent), compress=False)
+    assert "Zoë Wiśniewska 李" in pdf_text(content)
 
 
 def test_someone_else_cannot_download_the_pdf(client, practitioner):

@@ -11,10 +11,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from familyhelp.accounts.testing import sign_in_browser
 from familyhelp.accounts.tests.factories import TeamFactory
 from familyhelp.core.notifications.testing import outbox
-from familyhelp.core.testing import PHONE, check_page
+from familyhelp.core.testing import check_page
 from familyhelp.directory.tests.factories import ServiceFactory
 from familyhelp.families.tests.factories import PersonFactory
 from familyhelp.frontdoor.models import Decision, Request
@@ -25,18 +24,24 @@ from familyhelp.frontdoor.tests.factories import (
     front_door_manager,
     front_door_officer,
 )
+from familyhelp.frontdoor.tests.journeys import (
+    RATIONALE,
+    confirm,
+    decide_family_help,
+    open_decision,
+    phone,
+    pick_up,
+)
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
-RATIONALE = "Needs at home and school; the family agree to the help and want it to start soon."
+WAITING_TEXT = "Mum is finding mornings hard."
 
 
 @pytest.fixture
 def waiting_request(db):
     child = PersonFactory(given_names="Ava", family_name="Tran")
-    return RequestFactory(
-        submitted=True, children=[child], parenting_needs="Mum is finding mornings hard."
-    )
+    return RequestFactory(submitted=True, children=[child], parenting_needs=WAITING_TEXT)
 
 
 @pytest.fixture
@@ -46,43 +51,13 @@ def page_for(browser, live_server):
     contexts = []
 
     def signed_in_as(user):
-        context = browser.new_context(viewport=PHONE)
+        context, page = phone(browser, live_server, user)
         contexts.append(context)
-        sign_in_browser(context, live_server, user)
-        return context.new_page()
+        return page
 
     yield signed_in_as
     for context in contexts:
         context.close()
-
-
-def pick_up(page, live_server, request):
-    # Given the officer in the front door queue
-    page.goto(live_server.url + reverse("accounts:home"))
-    page.get_by_role("link", name="Front door", exact=True).first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Front door")
-    expect(page.locator("tbody tr")).to_have_count(1)
-    check_page(page)
-    # When they open the request and pick it up
-    page.get_by_role("link", name=request.reference).click()
-    expect(page.get_by_text("Mum is finding mornings hard.")).to_be_visible()
-    check_page(page)
-    page.get_by_role("button", name="Pick up this request").click()
-    # Then it is theirs
-    expect(page.get_by_text(f"You picked up {request.reference}")).to_be_visible()
-    check_page(page)
-
-
-def open_decision(page):
-    page.get_by_role("link", name="Make a decision").click()
-    expect(page.get_by_role("heading", name="Threshold guidance")).to_be_visible()
-    check_page(page)
-
-
-def confirm(page, request):
-    page.get_by_role("button", name="Record decision").click()
-    expect(page.get_by_text(f"Decision recorded for {request.reference}")).to_be_visible()
-    check_page(page)
 
 
 def test_advice_and_signposting_with_a_directory_search(
@@ -91,7 +66,7 @@ def test_advice_and_signposting_with_a_directory_search(
     settings.SITE_URL = live_server.url
     ServiceFactory(name="Positive Parenting Course")
     page = page_for(front_door_officer())
-    pick_up(page, live_server, waiting_request)
+    pick_up(page, live_server, waiting_request, showing=WAITING_TEXT)
 
     # When they record a check with the school
     page.get_by_role("link", name="Record a check with a partner").click()
@@ -132,20 +107,15 @@ def test_advice_and_signposting_with_a_directory_search(
 def test_family_help_allocates_to_a_team(page_for, live_server, waiting_request):
     team = TeamFactory(name="Family Help North")
     page = page_for(front_door_officer())
-    pick_up(page, live_server, waiting_request)
-    open_decision(page)
-    page.get_by_label("Family Help", exact=True).check()
-    page.get_by_label("Level 3: Targeted and complex").check()
-    page.get_by_label("Rationale").fill(RATIONALE)
-    page.get_by_label("Team to allocate to (Family Help)").select_option(str(team.pk))
-    confirm(page, waiting_request)
+    pick_up(page, live_server, waiting_request, showing=WAITING_TEXT)
+    decide_family_help(page, waiting_request, team)
     decision = Decision.objects.get()
     assert decision.team == team
 
 
 def test_step_up_to_childrens_social_care(page_for, live_server, waiting_request):
     page = page_for(front_door_officer())
-    pick_up(page, live_server, waiting_request)
+    pick_up(page, live_server, waiting_request, showing=WAITING_TEXT)
     open_decision(page)
     page.get_by_label("Step up to children’s social care").check()
     page.get_by_label("Level 4: Specialist and statutory").check()
@@ -156,7 +126,7 @@ def test_step_up_to_childrens_social_care(page_for, live_server, waiting_request
 
 def test_no_further_action_with_the_reason(page_for, live_server, waiting_request):
     page = page_for(front_door_officer())
-    pick_up(page, live_server, waiting_request)
+    pick_up(page, live_server, waiting_request, showing=WAITING_TEXT)
     open_decision(page)
     page.get_by_label("No further action", exact=True).check()
     page.get_by_label("Level 1: Universal").check()
@@ -174,7 +144,7 @@ def test_a_manager_approves_a_decision(page_for, live_server, waiting_request):
     settings.decisions_needing_approval = ["no_further_action"]
     settings.save()
     page = page_for(front_door_officer(full_name="Priya Shah"))
-    pick_up(page, live_server, waiting_request)
+    pick_up(page, live_server, waiting_request, showing=WAITING_TEXT)
     open_decision(page)
     page.get_by_label("No further action", exact=True).check()
     page.get_by_label("Level 1: Universal").check()
@@ -209,7 +179,7 @@ def test_a_self_referral_is_linked_to_a_new_family_then_decided(page_for, live_s
     Postcode.objects.create(postcode="WX1 1AA", outward_code="WX1", latitude=51.0, longitude=-2.0)
     request = SelfReferralFactory(consent_given=True, help_with="Mum is finding mornings hard.")
     page = page_for(front_door_officer())
-    pick_up(page, live_server, request)
+    pick_up(page, live_server, request, showing=WAITING_TEXT)
 
     # When they find or add the family
     page.get_by_role("link", name="Find or add the family").click()

@@ -79,6 +79,9 @@ def request_detail(request, pk):
                 "about", "About this request", presenters_assessment.about_rows(record)
             ),
             "sections": presenters_assessment.summary_sections(record),
+            "decision": presenters_assessment.decision_section(
+                selectors_assessment.decision_for_requester(actor=request.user, request=found)
+            ),
             "emergency_access": access.emergency_access_banner(request.user, found),
         },
     )

@@ -17,13 +17,12 @@ def queue(request):
     if not may(request.user, "frontdoor.view_queue"):
         raise Http404("No such page")
     user = request.user
-    form = QueueForm(
-        request.GET or None,
-        agencies=selectors_queue.queue_agencies(user=user),
-        areas=selectors_queue.queue_areas(user=user),
-    )
+    choices = selectors_queue.queue_choices(user=user)
+    form = QueueForm(request.GET or None, agencies=choices.agencies, areas=choices.areas)
+    filters = form.filters()
+    counts = selectors_queue.queue_counts(user=user, filters=filters)
     page = selectors_queue.request_queue(
-        user=user, filters=form.filters(), page=request.GET.get("page") or 1
+        user=user, filters=filters, counts=counts, page=request.GET.get("page") or 1
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -34,7 +33,7 @@ def queue(request):
             "form": form,
             "page": page,
             "rows": present.queue_rows(page),
-            "counts": selectors_queue.queue_counts(user=user),
+            "counts": counts,
             "shows_approvals": is_team_manager(user),
             "query": query.urlencode(),
         },

@@ -1,0 +1,1 @@
+"""The episode pages (docs/case-work.md): "Your cases", the episode, and each step on it."""
