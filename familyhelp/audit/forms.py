@@ -1,10 +1,8 @@
 """The audit log's search form: GET, every filter optional, each checked with a clear message.
 
-Dates use the GOV.UK date input (day, month and year boxes). `date_input_params` gives the
-parameters for the govukDateInput macro, as core's `field_component` does for the other fields.
+Dates use the GOV.UK date input (core.forms.GovukDateField).
 """
 
-import datetime
 import uuid
 
 from django import forms
@@ -12,97 +10,17 @@ from django.contrib.auth import get_user_model
 
 from familyhelp.audit.models import AuditEvent
 from familyhelp.audit.selectors import AuditFilters, Cursor
-from familyhelp.core.forms import GovukForm
+from familyhelp.core.forms import DATE_PARTS, GovukDateField, GovukForm
 
 ERROR_PERSON = "Enter the email address or ID of a person who uses Family Help"
 ERROR_PERSON_UNKNOWN = "There is no one with that email address or ID"
 ERROR_RECORD_ID_WITHOUT_TYPE = "Enter the record type as well as the record ID"
 ERROR_ACTION = "Select an action from the list"
-ERROR_DATE_MISSING = "{label} must include a {parts}"
-ERROR_DATE_REAL = "{label} must be a real date, like 27 3 2026"
 ERROR_DATE_ORDER = "The date to must be the same as or after the date from"
 ERROR_PAGE_LINK = "That page link is not valid. Search again"
 ERROR_TOO_LONG = "{label} must be {limit} characters or fewer"
 
-DATE_PARTS = ("day", "month", "year")
-YEARS = (1900, 2999)  # also keeps "the day after" a date within what Python can represent
 TEXT_LIMIT = 100
-
-
-class GovukDateWidget(forms.MultiWidget):
-    """Three boxes named <name>-day, <name>-month and <name>-year, as GOV.UK names them."""
-
-    def __init__(self):
-        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()])
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return ["", "", ""]
-
-    def value_from_datadict(self, data, files, name):
-        return [(data.get(f"{name}-{part}") or "").strip() for part in DATE_PARTS]
-
-    def value_omitted_from_data(self, data, files, name):
-        return all(f"{name}-{part}" not in data for part in DATE_PARTS)
-
-
-class GovukDateField(forms.Field):
-    """A date from day, month and year boxes; says which part is missing or that it is not real."""
-
-    widget = GovukDateWidget
-
-    def to_python(self, value):
-        parts = list(value or ["", "", ""])
-        if not any(parts):
-            return None
-        missing = [name for name, part in zip(DATE_PARTS, parts, strict=True) if not part]
-        label = str(self.label)
-        if missing:
-            raise forms.ValidationError(
-                ERROR_DATE_MISSING.format(label=label, parts=" and ".join(missing))
-            )
-        if not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
-            raise forms.ValidationError(ERROR_DATE_REAL.format(label=label))
-        day, month, year = (int(part) for part in parts)
-        if not YEARS[0] <= year <= YEARS[1]:
-            raise forms.ValidationError(ERROR_DATE_REAL.format(label=label))
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError(ERROR_DATE_REAL.format(label=label)) from None
-
-
-def date_input_params(field: forms.BoundField) -> dict:
-    """Parameters for govukDateInput. The day box takes the field's id, so the error summary's
-    link to the field lands in the first box."""
-    values = field.value() if field.form.is_bound else field.field.widget.decompress(field.value())
-    values = list(values or ["", "", ""])
-    error = bool(field.errors)
-    items = []
-    for part, value in zip(DATE_PARTS, values, strict=True):
-        width = "govuk-input--width-4" if part == "year" else "govuk-input--width-2"
-        items.append(
-            {
-                "id": field.auto_id if part == "day" else f"{field.auto_id}-{part}",
-                "name": part,
-                "label": part.capitalize(),
-                "value": value,
-                "classes": width + (" govuk-input--error" if error else ""),
-                "inputmode": "numeric",
-            }
-        )
-    params = {
-        "id": f"{field.auto_id}-date",
-        "namePrefix": field.html_name,
-        "fieldset": {"legend": {"text": str(field.label), "classes": "govuk-fieldset__legend--s"}},
-        "items": items,
-    }
-    if field.help_text:
-        params["hint"] = {"text": str(field.help_text)}
-    if error:
-        params["errorMessage"] = {"text": " ".join(str(e) for e in field.errors)}
-    return params
 
 
 def _action_choices():

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from familyhelp.audit import presenters
-from familyhelp.audit.forms import AuditSearchForm, date_input_params
+from familyhelp.audit.forms import AuditSearchForm
 from familyhelp.audit.rules import reads_whole_log
 from familyhelp.audit.selectors import (
     AuditLogRefused,
@@ -23,6 +23,7 @@ from familyhelp.audit.selectors import (
     audit_unknown_person_check,
     record_viewer_list,
 )
+from familyhelp.core.forms import date_input_params
 
 RECORD_TYPE_LIMIT = 100
 RECORD_ID_LIMIT = 64

@@ -6,10 +6,9 @@ import uuid
 
 from django import forms
 
-from familyhelp.audit.forms import GovukDateField, date_input_params
 from familyhelp.casework.models import Episode, Goal
 from familyhelp.casework.services.episodes import allocation, common, moves, opening
-from familyhelp.core.forms import GovukForm
+from familyhelp.core.forms import GovukDateField, GovukForm, date_input_params
 
 YES, NO = "yes", "no"
 GOAL_PREFIX = "goal_"

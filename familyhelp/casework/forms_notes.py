@@ -11,11 +11,10 @@ import re
 from django import forms
 from django.utils import timezone
 
-from familyhelp.audit.forms import GovukDateField
 from familyhelp.casework.models import CaseNote, ChronologyEntry
 from familyhelp.casework.services import documents as document_services
 from familyhelp.casework.services import notes as note_services
-from familyhelp.core.forms import GovukForm
+from familyhelp.core.forms import GovukDateField, GovukForm
 
 TIME_REQUIRED = "Enter the time, like 14:30 or 2:30pm"
 TIME_REAL = "Enter a real time, like 14:30 or 2:30pm"

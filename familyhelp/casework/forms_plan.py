@@ -3,11 +3,10 @@ services' (services/plan.py, services/reviews.py), so form and service agree."""
 
 from django import forms
 
-from familyhelp.audit.forms import GovukDateField, date_input_params
 from familyhelp.casework.models import Action, Goal, GoalProgress, PlanNeed, Review
 from familyhelp.casework.services import plan as plan_service
 from familyhelp.casework.services import reviews as review_service
-from familyhelp.core.forms import GovukForm
+from familyhelp.core.forms import GovukDateField, GovukForm, date_input_params
 
 
 def _text(label, *, required, hint="", rows=4, limit=plan_service.TEXT_MAX, too_long=None):

@@ -6,8 +6,7 @@ make, so the form and the service cannot disagree.
 
 from django import forms
 
-from familyhelp.audit.forms import GovukDateField
-from familyhelp.core.forms import GovukForm
+from familyhelp.core.forms import GovukDateField, GovukForm
 from familyhelp.families import validators
 from familyhelp.families.models import Consent, Person, PersonRelationship
 from familyhelp.families.services import consent as consent_services

@@ -5,8 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from markupsafe import Markup, escape
 
-from familyhelp.audit.forms import GovukDateField, date_input_params
-from familyhelp.core.forms import GovukForm, field_component
+from familyhelp.core.forms import GovukDateField, GovukForm, date_input_params, field_component
 from familyhelp.families import validators
 from familyhelp.families.models import Consent, PersonRelationship
 from familyhelp.frontdoor import assessment

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from familyhelp.accounts.access import emergency_access_banner
-from familyhelp.audit.forms import date_input_params
+from familyhelp.core.forms import date_input_params
 
 
 def episode_url(episode) -> str | None:

@@ -3,7 +3,7 @@
 from django.shortcuts import render
 
 from familyhelp.accounts.access import emergency_access_banner
-from familyhelp.audit.forms import date_input_params
+from familyhelp.core.forms import date_input_params
 from familyhelp.families.presenters import summary_rows
 
 
