@@ -26,5 +26,6 @@ def assert_fits_the_screen(page):
 def check_page(page):
     """What every browser journey asks of each page it visits: axe finds nothing, and it fits a
     320px screen."""
+    page.wait_for_load_state()
     assert_accessible(page)
     assert_fits_the_screen(page)

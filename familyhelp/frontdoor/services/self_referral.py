@@ -142,7 +142,8 @@ def form_token_check(token: str, *, at: datetime.datetime | None = None) -> None
     """Raise SelfReferralRefused unless the form was shown between a few seconds and two hours
     before `at` (now), by this site."""
     try:
-        FORM_TOKEN.check(token, at=at)
+        # The limits are read when checking, so a setting (or a test) can change them.
+        FORM_TOKEN.check(token, at=at, min_seconds=TOKEN_MIN_SECONDS, max_seconds=TOKEN_MAX_SECONDS)
     except public_requests.FormTokenRefused as refused:
         raise SelfReferralRefused(*_REFUSALS[refused.code]) from None
 

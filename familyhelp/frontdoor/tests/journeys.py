@@ -53,7 +53,11 @@ def fill_date(page, field_id, day):
 
 
 def open_task(page, name):
+    """Follow a task's link and wait for its page (checking a page mid-navigation finds none)."""
+    before = page.url
     page.get_by_role("link", name=name, exact=True).click()
+    page.wait_for_url(lambda url: url != before)
+    page.wait_for_load_state()
 
 
 def complete_section(page):
