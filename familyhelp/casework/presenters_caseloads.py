@@ -178,6 +178,12 @@ class DriftPresenter:
                     and item.episode.status == item.episode.Status.OPEN
                     else None
                 ),
+                # An episode waiting for allocation is allocated from its own page.
+                "allocate_url": (
+                    reverse("casework:episode-allocate", args=[item.episode.pk])
+                    if item.episode.status == item.episode.Status.AWAITING_ALLOCATION
+                    else None
+                ),
             }
             for item in found.page.object_list
         ]

@@ -130,6 +130,9 @@ def test_the_manager_sees_the_page_with_the_figures_and_capacity(client, team):
     assert reverse("casework:worker", args=[team.people["cy"].pk]) in content
     assert 'role="img"' in content  # the chart
     assert "below their team’s average" in content
+    # The drifting count links to the drift list (markup, never shown as text).
+    assert f'<a class="govuk-link" href="{reverse("casework:drift")}">' in content
+    assert "&lt;a" not in content
 
 
 def test_the_numbers_download_as_csv(client, team):
@@ -386,3 +389,15 @@ def test_a_manager_may_not_change_the_settings(client, team):
         ).count()
         == 2
     )
+
+
+def test_an_episode_waiting_too_long_for_allocation_is_allocated_from_the_drift_page(client, team):
+    waiting = EpisodeFactory(
+        team=team, awaiting=True, created_at=timezone.now() - datetime.timedelta(days=60)
+    )
+    sign_in(client, team.people["boss"])
+    content = page(client.get(DRIFT))
+    assert waiting.reference in content
+    assert "Waiting for allocation for more than 5 working days" in content
+    assert reverse("casework:episode-allocate", args=[waiting.pk]) in content
+    assert "no such element" not in content
