@@ -415,7 +415,8 @@ def _plan(rng, made, actors, drift, end, now) -> None:
     allocated = timezone.localdate(episode.allocated_at)
     made.plan = Plan(
         family_words="We want things to be calmer at home and the children happy at school.",
-        updated_at=_at(allocated + datetime.timedelta(days=7)),
+        # A week after allocation, or today for an episode allocated in the last week.
+        updated_at=min(_at(allocated + datetime.timedelta(days=7)), now),
         updated_by=episode.lead_professional,
     )
     picks = rng.sample(range(len(NEEDS)), k=rng.randint(2, 3))

@@ -183,3 +183,18 @@ def test_the_same_seed_gives_the_same_scene_quickly_and_loading_again_replaces_i
     with time_machine.travel(NOW, tick=False):
         scene.demo_casework_ensure(seed=2026, today=TODAY)
     assert _snapshot() == first
+
+
+def test_nothing_in_the_scene_happened_after_the_moment_it_was_loaded(county):
+    latest = [
+        Episode.objects.aggregate(at=Max("created_at"))["at"],
+        Episode.objects.aggregate(at=Max("allocated_at"))["at"],
+        Episode.objects.aggregate(at=Max("closed_at"))["at"],
+        Plan.objects.aggregate(at=Max("updated_at"))["at"],
+        PlanVersion.objects.aggregate(at=Max("created_at"))["at"],
+        CaseNote.objects.aggregate(at=Max("happened_at"))["at"],
+        ChronologyEntry.objects.aggregate(at=Max("at"))["at"],
+        EpisodeTransition.objects.aggregate(at=Max("at"))["at"],
+    ]
+    assert all(at is None or at <= NOW for at in latest), latest
+    assert Review.objects.aggregate(on=Max("held_on"))["on"] <= TODAY
